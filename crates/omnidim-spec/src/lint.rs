@@ -1,0 +1,407 @@
+//! Checks of the spec that the generator and the validator rely on.
+//!
+//! Each finding names its rule and the JSON pointer of the offending node, so a maintainer can jump
+//! to it. Every rule is an error: `cargo xtask lint` and CI fail on any finding.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::{Spec, pointer, schema_walk};
+
+/// One problem found in the spec.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// JSON pointer of the node the finding is about.
+    pub pointer: String,
+    /// Short, stable rule name, e.g. `example-invalid`.
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} [{}]",
+            pointer::fragment(&self.pointer),
+            self.message,
+            self.rule
+        )
+    }
+}
+
+/// Run every lint; findings are sorted by pointer, then rule.
+pub fn lint(spec: &Spec) -> Vec<Finding> {
+    let mut out = Vec::new();
+    check_version(spec, &mut out);
+    check_refs(spec.document(), &mut out);
+    check_operations(spec, &mut out);
+    check_examples(spec, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn check_version(spec: &Spec, out: &mut Vec<Finding>) {
+    match spec.document().get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") || v.starts_with("3.1.") => {}
+        other => out.push(Finding {
+            pointer: "/openapi".into(),
+            rule: "openapi-version",
+            message: format!("expected an OpenAPI 3.0.x or 3.1.x version string, found {other:?}"),
+        }),
+    }
+}
+
+/// Every `$ref` must be local (`#/...`) and resolve. Example values are data, not spec, and are
+/// skipped.
+fn check_refs(doc: &Value, out: &mut Vec<Finding>) {
+    let mut stack: Vec<(String, &Value)> = vec![(String::new(), doc)];
+    while let Some((p, v)) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "example" || (k == "examples" && child.is_array()) {
+                        continue;
+                    }
+                    let child_pointer = pointer::push(&p, k);
+                    if k == "$ref" {
+                        match child.as_str() {
+                            Some(r) if r.starts_with("#/") || r == "#" => {
+                                if crate::load::resolve_local_ref(doc, r).is_none() {
+                                    out.push(Finding {
+                                        pointer: child_pointer,
+                                        rule: "ref-unresolved",
+                                        message: format!("$ref {r:?} does not resolve in this document"),
+                                    });
+                                }
+                            }
+                            Some(r) => out.push(Finding {
+                                pointer: child_pointer,
+                                rule: "ref-external",
+                                message: format!("$ref {r:?} is not a local reference (#/...); only local references are supported"),
+                            }),
+                            None => out.push(Finding {
+                                pointer: child_pointer,
+                                rule: "ref-unresolved",
+                                message: "$ref must be a string".into(),
+                            }),
+                        }
+                        continue;
+                    }
+                    stack.push((child_pointer, child));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    stack.push((pointer::push(&p, &i.to_string()), child));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_operations(spec: &Spec, out: &mut Vec<Finding>) {
+    let doc = spec.document();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let global_security = doc
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    for op in spec.operations() {
+        let op_value = doc.pointer(&op.pointer);
+        match &op.operation_id {
+            None => out.push(Finding {
+                pointer: op.pointer.clone(),
+                rule: "operation-id-missing",
+                message: format!("{} {} has no operationId", op.method.as_str(), op.path),
+            }),
+            Some(id) => {
+                if let Some(first) = seen.get(id) {
+                    out.push(Finding {
+                        pointer: pointer::push(&op.pointer, "operationId"),
+                        rule: "operation-id-duplicate",
+                        message: format!(
+                            "operationId {id:?} is also used at {}",
+                            pointer::fragment(first)
+                        ),
+                    });
+                } else {
+                    seen.insert(id.clone(), op.pointer.clone());
+                }
+            }
+        }
+        let op_security = op_value.and_then(|o| o.get("security"));
+        if !global_security && op_security.is_none() {
+            out.push(Finding {
+                pointer: op.pointer.clone(),
+                rule: "operation-security",
+                message: "no security requirement applies to this operation".into(),
+            });
+        }
+        if op.responses.is_empty() {
+            out.push(Finding {
+                pointer: pointer::push(&op.pointer, "responses"),
+                rule: "operation-responses",
+                message: "the operation documents no response".into(),
+            });
+        }
+        check_path_parameters(spec, &op, out);
+    }
+}
+
+fn check_path_parameters(spec: &Spec, op: &crate::Operation, out: &mut Vec<Finding>) {
+    let doc = spec.document();
+    let template: BTreeSet<String> = template_variables(&op.path);
+    let item_pointer = pointer::push("/paths", &op.path);
+    // Operation-level parameters override path-level ones with the same name and location.
+    let mut declared: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    for holder in [item_pointer.clone(), op.pointer.clone()] {
+        let Some(params) = doc
+            .pointer(&holder)
+            .and_then(|h| h.get("parameters"))
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
+        for (i, p) in params.iter().enumerate() {
+            let p_pointer = pointer::push(&pointer::push(&holder, "parameters"), &i.to_string());
+            let Some(p) = spec.deref(p) else { continue }; // reported by ref-unresolved
+            if p.get("in").and_then(Value::as_str) != Some("path") {
+                continue;
+            }
+            let Some(name) = p.get("name").and_then(Value::as_str) else {
+                out.push(Finding {
+                    pointer: p_pointer,
+                    rule: "parameter-name",
+                    message: "parameter has no name".into(),
+                });
+                continue;
+            };
+            let required = p.get("required").and_then(Value::as_bool) == Some(true);
+            declared.insert(name.to_string(), (p_pointer, required));
+        }
+    }
+    for var in &template {
+        if !declared.contains_key(var) {
+            out.push(Finding {
+                pointer: op.pointer.clone(),
+                rule: "path-parameter-undeclared",
+                message: format!(
+                    "path template {} uses {{{var}}}, but no path parameter {var:?} is declared",
+                    op.path
+                ),
+            });
+        }
+    }
+    for (name, (p_pointer, required)) in &declared {
+        if !template.contains(name) {
+            out.push(Finding {
+                pointer: p_pointer.clone(),
+                rule: "path-parameter-unused",
+                message: format!("path parameter {name:?} does not appear in {}", op.path),
+            });
+        } else if !required {
+            out.push(Finding {
+                pointer: p_pointer.clone(),
+                rule: "path-parameter-required",
+                message: format!("path parameter {name:?} must have `required: true`"),
+            });
+        }
+    }
+}
+
+/// The `{name}` variables of a path template.
+pub fn template_variables(path: &str) -> BTreeSet<String> {
+    let mut vars = BTreeSet::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        vars.insert(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    vars
+}
+
+/// Compile the schema at `schema_pointer` as a standalone JSON Schema 2020-12 document in which
+/// `#/components/...` references still resolve.
+pub fn compile_schema(doc: &Value, schema_pointer: &str) -> Result<jsonschema::Validator, String> {
+    let schema = standalone_schema(doc, schema_pointer)?;
+    jsonschema::draft202012::options()
+        .build(&schema)
+        .map_err(|e| format!("schema does not compile: {e}"))
+}
+
+/// The schema at `schema_pointer`, with the document's `components` attached so that local
+/// references keep resolving when it is used as the root of a JSON Schema.
+pub fn standalone_schema(doc: &Value, schema_pointer: &str) -> Result<Value, String> {
+    let mut schema = doc
+        .pointer(schema_pointer)
+        .cloned()
+        .ok_or_else(|| format!("no schema at {}", pointer::fragment(schema_pointer)))?;
+    if let (Some(obj), Some(components)) = (schema.as_object_mut(), doc.get("components")) {
+        obj.insert("components".into(), components.clone());
+    }
+    Ok(schema)
+}
+
+fn check_examples(spec: &Spec, out: &mut Vec<Finding>) {
+    let doc = spec.document();
+    let mut compiled: BTreeMap<String, Result<jsonschema::Validator, String>> = BTreeMap::new();
+    for site in schema_walk::example_sites(doc) {
+        let Some(example) = doc.pointer(&site.example) else {
+            continue;
+        };
+        let validator = compiled
+            .entry(site.schema.clone())
+            .or_insert_with(|| compile_schema(doc, &site.schema));
+        match validator {
+            Err(e) => out.push(Finding {
+                pointer: site.schema.clone(),
+                rule: "schema-invalid",
+                message: e.clone(),
+            }),
+            Ok(v) => {
+                for error in v.iter_errors(example) {
+                    let instance = error.instance_path().to_string();
+                    out.push(Finding {
+                        pointer: format!("{}{}", site.example, instance),
+                        rule: "example-invalid",
+                        message: format!(
+                            "example does not match its schema {}: {error}",
+                            pointer::fragment(&site.schema)
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(yaml: &str) -> Vec<(String, &'static str)> {
+        let spec = Spec::from_yaml_str(yaml, "t.yaml").unwrap();
+        lint(&spec)
+            .into_iter()
+            .map(|f| (f.pointer, f.rule))
+            .collect()
+    }
+
+    const GOOD: &str = r##"
+openapi: 3.1.0
+security: [{bearer: []}]
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/A'}
+              example: {n: null, s: x}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        n: {oneOf: [{type: integer}, {type: 'null'}]}
+        s: {type: [string, 'null'], example: y}
+"##;
+
+    #[test]
+    fn a_good_spec_has_no_findings() {
+        assert_eq!(findings(GOOD), vec![]);
+    }
+
+    #[test]
+    fn duplicate_operation_ids() {
+        let yaml = GOOD.replace("  /a/{id}:\n", "  /b:\n    get: {operationId: getA, responses: {'200': {description: ok}}}\n  /a/{id}:\n");
+        let f = findings(&yaml);
+        assert!(
+            f.iter().any(|(_, r)| *r == "operation-id-duplicate"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn undeclared_and_unused_path_parameters() {
+        let f = findings(&GOOD.replace("/a/{id}", "/a/{bulk_call_id}"));
+        assert!(
+            f.contains(&(
+                "/paths/~1a~1{bulk_call_id}/get".into(),
+                "path-parameter-undeclared"
+            )),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&(
+                "/paths/~1a~1{bulk_call_id}/get/parameters/0".into(),
+                "path-parameter-unused"
+            )),
+            "{f:?}"
+        );
+        let f = findings(&GOOD.replace("required: true", "required: false"));
+        assert!(
+            f.iter().any(|(_, r)| *r == "path-parameter-required"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn unresolved_and_external_refs() {
+        let f = findings(&GOOD.replace("'#/components/schemas/A'", "'#/components/schemas/B'"));
+        assert!(
+            f.iter()
+                .any(|(p, r)| *r == "ref-unresolved" && p.ends_with("schema/$ref")),
+            "{f:?}"
+        );
+        let f = findings(&GOOD.replace("'#/components/schemas/A'", "'other.yaml#/A'"));
+        assert!(f.iter().any(|(_, r)| *r == "ref-external"), "{f:?}");
+    }
+
+    #[test]
+    fn invalid_examples_point_into_the_example() {
+        let f = findings(&GOOD.replace("example: {n: null, s: x}", "example: {n: 'one', s: x}"));
+        assert_eq!(
+            f,
+            vec![(
+                "/paths/~1a~1{id}/get/responses/200/content/application~1json/example/n".into(),
+                "example-invalid"
+            )]
+        );
+        let f = findings(&GOOD.replace("example: y", "example: 3"));
+        assert_eq!(
+            f,
+            vec![(
+                "/components/schemas/A/properties/s/example".into(),
+                "example-invalid"
+            )]
+        );
+    }
+
+    #[test]
+    fn missing_operation_id_and_security() {
+        let yaml = GOOD
+            .replace("security: [{bearer: []}]\n", "")
+            .replace("      operationId: getA\n", "");
+        let f = findings(&yaml);
+        assert!(f.iter().any(|(_, r)| *r == "operation-id-missing"), "{f:?}");
+        assert!(f.iter().any(|(_, r)| *r == "operation-security"), "{f:?}");
+    }
+
+    #[test]
+    fn template_variables_are_parsed() {
+        let v: Vec<_> = template_variables("/a/{x}/b/{y}/{").into_iter().collect();
+        assert_eq!(v, ["x", "y"]);
+    }
+}

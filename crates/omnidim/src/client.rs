@@ -1,0 +1,316 @@
+//! The client users hold: configuration, authentication and transport around the generated code.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+
+use crate::{ApiKey, ConfigError, RetryPolicy, generated};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://backend.omnidim.io/api/v1";
+/// Whole-request timeout unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connection-establishment timeout unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The environment variable holding the API key (the name the official SDK's README uses).
+pub const ENV_API_KEY: &str = "OMNIDIM_API_KEY";
+/// The environment variable that overrides the base URL (e.g. a local mock).
+pub const ENV_BASE_URL: &str = "OMNIDIM_BASE_URL";
+/// The official Python SDK refuses shorter keys; so do we, before sending anything.
+const MIN_API_KEY_LEN: usize = 8;
+
+/// State the generated client hands to its hooks (see `hooks.rs`).
+#[derive(Clone, Debug)]
+pub struct Inner {
+    pub(crate) retry: RetryPolicy,
+}
+
+/// A client of the OmniDimension API. Cheap to clone (clones share one connection pool).
+///
+/// Every operation of the spec is a method, e.g. [`Client::get_bulk_call`]; all of them return
+/// [`crate::Error`] on failure, naming the operation.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) raw: generated::Client,
+    timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use progenitor_client::ClientInfo;
+        f.debug_struct("Client")
+            .field("base_url", &self.raw.baseurl())
+            .field("api_key", &"<redacted>")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.raw.inner().retry)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client configured from the environment: `OMNIDIM_API_KEY` (required) and
+    /// `OMNIDIM_BASE_URL` (optional, default [`DEFAULT_BASE_URL`]).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let key = std::env::var(ENV_API_KEY)
+            .ok()
+            .filter(|k| !k.trim().is_empty());
+        let mut builder = Self::builder();
+        if let Some(key) = key {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = std::env::var(ENV_BASE_URL)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// A client for the production API with this key and default settings.
+    pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, ConfigError> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// Start configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        use progenitor_client::ClientInfo;
+        self.raw.baseurl()
+    }
+
+    /// The progenitor-generated client this one wraps, for what the wrapper does not offer
+    /// (its methods return progenitor's error type, without the operation name).
+    pub fn generated(&self) -> &generated::Client {
+        &self.raw
+    }
+}
+
+/// Configures a [`Client`]. Every setter is optional except the API key.
+#[derive(Clone, Debug, Default)]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: Option<RetryPolicy>,
+}
+
+impl ClientBuilder {
+    /// The API key, sent as `Authorization: Bearer <key>`.
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL, e.g. `https://backend.omnidim.io/api/v1` (the default) or a local mock.
+    /// Plain `http` is accepted only for loopback hosts, so the key never crosses a network in
+    /// clear text.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Whole-request timeout, per attempt (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Connection-establishment timeout (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// A product token put before this crate's own in `User-Agent`, e.g. `my-dialer/2.1`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// How read-only requests are retried (default [`RetryPolicy::default`]); see [`crate::retry`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Check the configuration and build the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
+        validate_key(&key)?;
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+                ConfigError::InvalidApiKey("contains characters not allowed in an HTTP header")
+            })?;
+        auth.set_sensitive(true);
+        let own_agent = concat!("omnidim-rs/", env!("CARGO_PKG_VERSION"));
+        let agent = match &self.user_agent {
+            Some(ua) => format!("{ua} {own_agent}"),
+            None => own_agent.to_string(),
+        };
+        let agent = HeaderValue::from_str(&agent).map_err(|_| {
+            ConfigError::InvalidUserAgent(self.user_agent.clone().unwrap_or_default())
+        })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(USER_AGENT, agent);
+
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::rustls_config()?)
+            .default_headers(headers)
+            .timeout(timeout)
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            // Redirects could carry the Authorization header elsewhere; the API does not redirect.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(ConfigError::HttpClient)?;
+        let inner = Inner {
+            retry: self.retry.unwrap_or_default(),
+        };
+        Ok(Client {
+            raw: generated::Client::new_with_client(&base_url, http, inner),
+            timeout,
+        })
+    }
+}
+
+fn validate_key(key: &ApiKey) -> Result<(), ConfigError> {
+    let k = key.expose();
+    if k.is_empty() {
+        return Err(ConfigError::MissingApiKey);
+    }
+    if k.len() < MIN_API_KEY_LEN {
+        return Err(ConfigError::InvalidApiKey("shorter than 8 characters"));
+    }
+    if k.chars().any(char::is_whitespace) {
+        return Err(ConfigError::InvalidApiKey("contains whitespace"));
+    }
+    Ok(())
+}
+
+/// Parse, refuse clear-text http to non-loopback hosts, and drop the trailing slash (the generated
+/// code appends paths that start with `/`).
+fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        url: raw.to_string(),
+        reason: reason.to_string(),
+    };
+    let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials in the URL are not supported"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL cannot have a query or fragment"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(ConfigError::InsecureBaseUrl {
+                url: raw.to_string(),
+            });
+        }
+        other => return Err(invalid(&format!("unsupported scheme {other:?}"))),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-test-0123456789";
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(
+            normalize_base_url("https://backend.omnidim.io/api/v1/").unwrap(),
+            DEFAULT_BASE_URL
+        );
+        assert!(normalize_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(normalize_base_url("http://[::1]:8080/api").is_ok());
+        assert!(normalize_base_url("http://localhost:1").is_ok());
+        assert!(matches!(
+            normalize_base_url("http://backend.omnidim.io/api/v1"),
+            Err(ConfigError::InsecureBaseUrl { .. })
+        ));
+        assert!(matches!(
+            normalize_base_url("http://10.0.0.1/api"),
+            Err(ConfigError::InsecureBaseUrl { .. })
+        ));
+        assert!(matches!(
+            normalize_base_url("not a url"),
+            Err(ConfigError::InvalidBaseUrl { .. })
+        ));
+        assert!(matches!(
+            normalize_base_url("ftp://x"),
+            Err(ConfigError::InvalidBaseUrl { .. })
+        ));
+        assert!(matches!(
+            normalize_base_url("https://u:p@host/"),
+            Err(ConfigError::InvalidBaseUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn keys_are_checked_and_never_printed() {
+        let err = Client::builder().build().unwrap_err();
+        assert!(matches!(err, ConfigError::MissingApiKey));
+        let err = Client::builder().api_key("k9x2q").build().unwrap_err();
+        assert!(matches!(err, ConfigError::InvalidApiKey(_)));
+        assert!(!err.to_string().contains("k9x2q"));
+        let err = Client::builder()
+            .api_key("sk-bad\u{7f}-key-123")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains("sk-bad"), "{err}");
+        let err = Client::builder()
+            .api_key(KEY)
+            .base_url("http://example.com")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains(KEY));
+    }
+
+    #[test]
+    fn debug_redacts_the_key() {
+        let client = Client::builder()
+            .api_key(KEY)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains(KEY), "{debug}");
+        assert!(debug.contains("127.0.0.1:9"), "{debug}");
+        let generated_debug = format!("{:?}", client.generated());
+        assert!(!generated_debug.contains(KEY), "{generated_debug}");
+        let builder_debug = format!("{:?}", Client::builder().api_key(KEY));
+        assert!(!builder_debug.contains(KEY), "{builder_debug}");
+    }
+
+    #[test]
+    fn builds_with_the_default_base_url() {
+        let client = Client::new(KEY).unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    }
+}

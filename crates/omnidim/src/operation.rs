@@ -1,0 +1,34 @@
+/// One operation of the spec, as listed in [`crate::OPERATIONS`] (generated from the spec).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`, e.g. `getBulkCall`.
+    pub id: &'static str,
+    /// The name of the client method, e.g. `get_bulk_call`.
+    pub rust_name: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path template relative to the base URL, e.g. `/calls/bulk_call/{bulk_call_id}`.
+    pub path: &'static str,
+    /// The spec's tags (the API group), e.g. `Bulk calls`.
+    pub tags: &'static [&'static str],
+    /// Whether the operation takes an `Idempotency-Key` header, which makes a retry of a
+    /// non-GET request safe when the caller sets one.
+    pub accepts_idempotency_key: bool,
+}
+
+impl Operation {
+    /// Look an operation up by its `operationId`.
+    pub fn by_id(id: &str) -> Option<&'static Operation> {
+        crate::OPERATIONS.iter().find(|o| o.id == id)
+    }
+
+    /// Look an operation up by the client method name (progenitor's `OperationInfo`).
+    pub fn by_rust_name(name: &str) -> Option<&'static Operation> {
+        crate::OPERATIONS.iter().find(|o| o.rust_name == name)
+    }
+
+    /// Whether repeating the request cannot change anything on the server (GET, HEAD).
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.method, "GET" | "HEAD")
+    }
+}

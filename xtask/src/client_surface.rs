@@ -1,0 +1,242 @@
+//! What xtask adds to progenitor's output, in the same generated file:
+//!
+//! - one method per operation on the hand-written `omnidim::Client`, forwarding to progenitor's
+//!   method and turning its error into `omnidim::Error` that names the operation;
+//! - `OPERATIONS`, the table of operations (spec operationId, Rust name, method, path, tags);
+//! - `roundtrip_success_body`, which decodes a body into an operation's generated success type
+//!   and encodes it back (what the spec-example tests and `omnidim validate` build on).
+//!
+//! Everything is derived from progenitor's own method signatures (parsed with `syn`), so the
+//! wrappers cannot drift from the methods they forward to.
+
+use heck::ToSnakeCase;
+use omnidim_spec::Spec;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+struct Method {
+    func: syn::ImplItemFn,
+    success: syn::Type,
+    operation_id: String,
+    http_method: &'static str,
+    path: String,
+    tags: Vec<String>,
+    idempotency_key: bool,
+}
+
+pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
+    let methods = collect_methods(spec, file)?;
+    let wrappers = methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| wrapper(i, m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let table = methods.iter().map(|m| {
+        let id = &m.operation_id;
+        let rust_name = m.func.sig.ident.to_string();
+        let method = m.http_method;
+        let path = &m.path;
+        let tags = &m.tags;
+        let idem = m.idempotency_key;
+        quote! {
+            crate::Operation {
+                id: #id,
+                rust_name: #rust_name,
+                method: #method,
+                path: #path,
+                tags: &[#(#tags),*],
+                accepts_idempotency_key: #idem,
+            }
+        }
+    });
+    let count = methods.len();
+    let roundtrip_arms = methods.iter().filter(|m| is_json_type(&m.success)).map(|m| {
+        let id = &m.operation_id;
+        let ty = &m.success;
+        quote! {
+            #id => Some(serde_json::from_value::<#ty>(body).and_then(|typed| serde_json::to_value(&typed))),
+        }
+    });
+    let extra: syn::File = syn::parse2(quote! {
+        /// Every operation of the spec, in spec order.
+        pub static OPERATIONS: [crate::Operation; #count] = [#(#table),*];
+
+        /// Decode `body` into the generated success type of `operation_id` and encode it back.
+        ///
+        /// `None` when the operation is unknown or has no JSON success body. Tests use this to
+        /// prove that every example of the spec fits the generated types.
+        pub fn roundtrip_success_body(
+            operation_id: &str,
+            body: serde_json::Value,
+        ) -> Option<Result<serde_json::Value, serde_json::Error>> {
+            match operation_id {
+                #(#roundtrip_arms)*
+                _ => None,
+            }
+        }
+
+        /// One method per operation; each forwards to the generated [`Client`] and returns
+        /// [`crate::Error`], which names the operation.
+        impl crate::Client {
+            #(#wrappers)*
+        }
+    })
+    .map_err(|e| format!("generated surface does not parse: {e}"))?;
+    file.items.extend(extra.items);
+    Ok(())
+}
+
+fn collect_methods(spec: &Spec, file: &syn::File) -> Result<Vec<Method>, String> {
+    let operations = spec.operations();
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || !is_path_named(&imp.self_ty, "Client") {
+            continue;
+        }
+        for impl_item in &imp.items {
+            let syn::ImplItem::Fn(func) = impl_item else {
+                continue;
+            };
+            if func.sig.asyncness.is_none() {
+                continue;
+            }
+            let name = func.sig.ident.to_string();
+            let op = operations
+                .iter()
+                .find(|o| {
+                    o.operation_id
+                        .as_deref()
+                        .map(|id| id.to_snake_case())
+                        .as_deref()
+                        == Some(name.as_str())
+                })
+                .ok_or_else(|| {
+                    format!("progenitor method `{name}` matches no operationId of the spec")
+                })?;
+            let success = success_type(&func.sig.output).ok_or_else(|| {
+                format!("cannot read the success type of progenitor method `{name}`")
+            })?;
+            let op_value = spec
+                .document()
+                .pointer(&op.pointer)
+                .cloned()
+                .unwrap_or(Value::Null);
+            out.push(Method {
+                func: func.clone(),
+                success,
+                operation_id: op.operation_id.clone().unwrap_or_default(),
+                http_method: op.method.as_str(),
+                path: op.path.clone(),
+                tags: op.tags.clone(),
+                idempotency_key: accepts_idempotency_key(spec, &op_value),
+            });
+        }
+    }
+    // Keep spec order, whatever order progenitor emitted.
+    let order = |m: &Method| {
+        operations
+            .iter()
+            .position(|o| o.operation_id.as_deref() == Some(m.operation_id.as_str()))
+    };
+    out.sort_by_key(order);
+    if out.len() != operations.len() {
+        let missing: Vec<_> = operations
+            .iter()
+            .filter_map(|o| o.operation_id.clone())
+            .filter(|id| !out.iter().any(|m| &m.operation_id == id))
+            .collect();
+        return Err(format!(
+            "progenitor generated no method for: {}",
+            missing.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+fn accepts_idempotency_key(spec: &Spec, op: &Value) -> bool {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|params| {
+            params.iter().filter_map(|p| spec.deref(p)).any(|p| {
+                p.get("in").and_then(Value::as_str) == Some("header")
+                    && p.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key"))
+            })
+        })
+}
+
+fn is_path_named(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// `T` of `Result<ResponseValue<T>, Error<E>>`.
+fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let result_args = last_generic_args(ty, "Result")?;
+    let syn::GenericArgument::Type(ok) = result_args.first()? else {
+        return None;
+    };
+    let rv_args = last_generic_args(ok, "ResponseValue")?;
+    match rv_args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn last_generic_args(ty: &syn::Type, name: &str) -> Option<Vec<syn::GenericArgument>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != name {
+        return None;
+    }
+    match &seg.arguments {
+        syn::PathArguments::AngleBracketed(a) => Some(a.args.iter().cloned().collect()),
+        _ => None,
+    }
+}
+
+/// `()` and `ByteStream` bodies are not JSON.
+fn is_json_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Tuple(t) => !t.elems.is_empty(),
+        other => !is_path_named(other, "ByteStream"),
+    }
+}
+
+fn wrapper(index: usize, m: &Method) -> Result<TokenStream, String> {
+    let name = &m.func.sig.ident;
+    let generics = &m.func.sig.generics;
+    let inputs = &m.func.sig.inputs;
+    let docs = m.func.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let success = &m.success;
+    let mut args = Vec::new();
+    for input in inputs {
+        match input {
+            syn::FnArg::Receiver(_) => {}
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(i) => args.push(i.ident.clone()),
+                _ => return Err(format!("unexpected parameter pattern in `{name}`")),
+            },
+        }
+    }
+    let op_doc = format!(
+        "\n\nOperation `{}` (`{} {}`). Errors are [`crate::Error`] naming this operation.",
+        m.operation_id, m.http_method, m.path
+    );
+    let raw = format_ident!("raw");
+    Ok(quote! {
+        #(#docs)*
+        #[doc = #op_doc]
+        pub async fn #name #generics (#inputs) -> ::std::result::Result<ResponseValue<#success>, crate::Error> {
+            match self.#raw.#name(#(#args),*).await {
+                Ok(value) => Ok(value),
+                Err(error) => Err(crate::Error::from_generated(&OPERATIONS[#index], error).await),
+            }
+        }
+    })
+}
