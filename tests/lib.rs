@@ -1,1 +1,61 @@
-//! Workspace-level tests live in the test targets of this package (see Cargo.toml).
+//! Workspace-level tests of omnidim-rs (the test targets of this package, see Cargo.toml), and the
+//! helpers they share.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+
+/// The workspace spec, parsed.
+pub fn spec() -> omnidim_spec::Spec {
+    omnidim_spec::Spec::embedded().expect("openapi/omnidim.yaml parses")
+}
+
+/// The success (2xx) JSON response examples of every operation: (operationId, pointer, value).
+pub fn success_examples(spec: &omnidim_spec::Spec) -> Vec<(String, String, Value)> {
+    let doc = spec.document();
+    let sites = omnidim_spec::schema_walk::example_sites(doc);
+    let mut out = Vec::new();
+    for op in spec.operations() {
+        let id = op
+            .operation_id
+            .clone()
+            .expect("lint guarantees operationIds");
+        for response in op.responses.iter().filter(|r| r.status.starts_with('2')) {
+            for (media, schema) in &response.content {
+                if !media.contains("json") {
+                    continue;
+                }
+                let Some(schema) = schema else { continue };
+                for site in sites.iter().filter(|s| &s.schema == schema) {
+                    let value = doc.pointer(&site.example).cloned().expect("site exists");
+                    out.push((id.clone(), site.example.clone(), value));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// JSON equality that ignores what serde cannot keep apart in the generated types: `1` vs `1.0`,
+/// and a `null` member vs an absent one (nullable optional fields are `Option<T>`).
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x
+                .iter()
+                .chain(y.iter())
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, _)| k)
+                .collect();
+            keys.into_iter().all(|k| match (x.get(k), y.get(k)) {
+                (Some(p), Some(q)) => same_json(p, q),
+                (Some(v), None) | (None, Some(v)) => v.is_null(),
+                (None, None) => true,
+            })
+        }
+        _ => a == b,
+    }
+}

@@ -233,9 +233,9 @@ fn wrapper(index: usize, m: &Method) -> Result<TokenStream, String> {
         #(#docs)*
         #[doc = #op_doc]
         pub async fn #name #generics (#inputs) -> ::std::result::Result<ResponseValue<#success>, crate::Error> {
-            match self.#raw.#name(#(#args),*).await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_generated(&OPERATIONS[#index], error).await),
+            match crate::hooks::record(self.#raw.#name(#(#args),*)).await {
+                (Ok(value), _) => Ok(value),
+                (Err(error), record) => Err(crate::Error::from_generated(&OPERATIONS[#index], error, record).await),
             }
         }
     })

@@ -200,3 +200,89 @@ fn write_atomically(target: &Path, contents: &str) -> Result<(), XtaskError> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn workspace_spec_text() -> String {
+        std::fs::read_to_string(workspace_root().join(SPEC_PATH)).unwrap()
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let spec = Spec::from_yaml_str(&workspace_spec_text(), SPEC_PATH).unwrap();
+        let a = generate(&spec, SPEC_PATH).unwrap();
+        let b = generate(&spec, SPEC_PATH).unwrap();
+        assert!(a == b, "two runs differ:\n{}", short_diff(&a, &b, 40));
+    }
+
+    #[test]
+    fn checked_in_code_matches_the_spec() {
+        let spec = Spec::from_yaml_str(&workspace_spec_text(), SPEC_PATH).unwrap();
+        let generated = generate(&spec, SPEC_PATH).unwrap();
+        let current = std::fs::read_to_string(workspace_root().join(GENERATED_PATH)).unwrap();
+        assert!(
+            current == generated,
+            "{GENERATED_PATH} is stale; run `cargo xtask regenerate`\n{}",
+            short_diff(&current, &generated, 40)
+        );
+        assert_eq!(
+            report_check(&spec, Some(&current), &generated),
+            ExitCode::SUCCESS
+        );
+    }
+
+    #[test]
+    fn a_description_edit_makes_the_check_fail() {
+        let text = workspace_spec_text();
+        let edited = text.replacen(
+            "Get detailed information about a bulk-call campaign.",
+            "Get one campaign.",
+            1,
+        );
+        assert_ne!(
+            text, edited,
+            "the description to edit is gone from the spec"
+        );
+        let spec = Spec::from_yaml_str(&edited, SPEC_PATH).unwrap();
+        let fresh = generate(&spec, SPEC_PATH).unwrap();
+        let current = std::fs::read_to_string(workspace_root().join(GENERATED_PATH)).unwrap();
+        assert_ne!(fresh, current);
+        assert!(fresh.contains("Get one campaign."));
+        assert_eq!(
+            report_check(&spec, Some(&current), &fresh),
+            ExitCode::FAILURE
+        );
+        let diff = short_diff(&current, &fresh, 60);
+        assert!(
+            diff.contains("-// spec-sha256:") && diff.contains("+Get one campaign."),
+            "{diff}"
+        );
+    }
+
+    #[test]
+    fn a_spec_with_lint_findings_is_not_generated() {
+        let text = workspace_spec_text().replacen(
+            "operationId: getCallLog",
+            "operationId: getBulkCall",
+            1,
+        );
+        let spec = Spec::from_yaml_str(&text, SPEC_PATH).unwrap();
+        assert!(matches!(
+            generate(&spec, SPEC_PATH),
+            Err(XtaskError::Lint { .. })
+        ));
+    }
+
+    #[test]
+    fn the_header_names_the_spec_and_its_hash() {
+        let spec = Spec::from_yaml_str(&workspace_spec_text(), SPEC_PATH).unwrap();
+        let generated = generate(&spec, SPEC_PATH).unwrap();
+        let header: Vec<&str> = generated.lines().take(4).collect();
+        assert!(header[0].contains(SPEC_PATH) && header[0].contains("DO NOT EDIT"));
+        assert_eq!(header[2], format!("// spec-sha256: {}", spec.sha256()));
+        assert!(header[3].contains(PROGENITOR_VERSION));
+    }
+}

@@ -217,6 +217,7 @@ impl Error {
     pub async fn from_generated<E: Serialize>(
         operation: &'static crate::Operation,
         error: progenitor_client::Error<E>,
+        record: crate::hooks::CallRecord,
     ) -> Error {
         use progenitor_client::Error as G;
         let op = operation.id;
@@ -250,11 +251,23 @@ impl Error {
                     retry_after,
                 }
             }
+            // A documented error status whose body is not the documented JSON (an empty 503, an
+            // HTML 502): still an API error with its status, not a decoding problem.
+            G::InvalidResponsePayload(bytes, _) if record.status.is_some_and(|s| s >= 400) => {
+                Error::Api {
+                    operation: op,
+                    status: record.status.unwrap_or_default(),
+                    documented: true,
+                    body: serde_json::from_slice::<ApiErrorBody>(&bytes).ok(),
+                    body_excerpt: (!bytes.is_empty()).then(|| excerpt(&bytes)),
+                    retry_after: record.retry_after,
+                }
+            }
             G::InvalidResponsePayload(bytes, source) => {
                 let (line, column) = (source.line(), source.column());
                 Error::InvalidResponse {
                     operation: op,
-                    status: 200,
+                    status: record.status.unwrap_or(200),
                     offset: byte_offset(&bytes, line, column),
                     line,
                     column,

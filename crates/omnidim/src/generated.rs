@@ -2898,10 +2898,15 @@ Operation `getBulkCallLiveStatus` (`GET /bulk-call/{bulk_call_id}/live-status`).
         ResponseValue<types::GetBulkCallLiveStatusResponse>,
         crate::Error,
     > {
-        match self.raw.get_bulk_call_live_status(bulk_call_id).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[0usize], error).await)
+        match crate::hooks::record(self.raw.get_bulk_call_live_status(bulk_call_id))
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[0usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -2928,10 +2933,15 @@ Operation `fetchBulkCalls` (`GET /calls/bulk_call`). Errors are [`crate::Error`]
         ResponseValue<types::FetchBulkCallsResponse>,
         crate::Error,
     > {
-        match self.raw.fetch_bulk_calls(pageno, pagesize, status).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[1usize], error).await)
+        match crate::hooks::record(self.raw.fetch_bulk_calls(pageno, pagesize, status))
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[1usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -2954,10 +2964,13 @@ Operation `createBulkCall` (`POST /calls/bulk_call/create`). Errors are [`crate:
         ResponseValue<types::CreateBulkCallResponse>,
         crate::Error,
     > {
-        match self.raw.create_bulk_call(body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[2usize], error).await)
+        match crate::hooks::record(self.raw.create_bulk_call(body)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[2usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -2977,10 +2990,13 @@ Operation `getBulkCall` (`GET /calls/bulk_call/{bulk_call_id}`). Errors are [`cr
         &'a self,
         bulk_call_id: i64,
     ) -> ::std::result::Result<ResponseValue<types::GetBulkCallResponse>, crate::Error> {
-        match self.raw.get_bulk_call(bulk_call_id).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[3usize], error).await)
+        match crate::hooks::record(self.raw.get_bulk_call(bulk_call_id)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[3usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3005,10 +3021,14 @@ Operation `bulkCallActions` (`PUT /calls/bulk_call/{bulk_call_id}`). Errors are 
         ResponseValue<types::BulkCallActionsResponse>,
         crate::Error,
     > {
-        match self.raw.bulk_call_actions(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[4usize], error).await)
+        match crate::hooks::record(self.raw.bulk_call_actions(bulk_call_id, body)).await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[4usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3031,10 +3051,13 @@ Operation `cancelBulkCall` (`DELETE /calls/bulk_call/{bulk_call_id}`). Errors ar
         ResponseValue<types::CancelBulkCallResponse>,
         crate::Error,
     > {
-        match self.raw.cancel_bulk_call(bulk_call_id).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[5usize], error).await)
+        match crate::hooks::record(self.raw.cancel_bulk_call(bulk_call_id)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[5usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3059,10 +3082,15 @@ Operation `addBulkCallContacts` (`POST /calls/bulk_call/{bulk_call_id}/add_conta
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.add_bulk_call_contacts(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[6usize], error).await)
+        match crate::hooks::record(self.raw.add_bulk_call_contacts(bulk_call_id, body))
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[6usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3087,10 +3115,17 @@ Operation `updateBulkCallConcurrency` (`PUT /calls/bulk_call/{bulk_call_id}/conc
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.update_bulk_call_concurrency(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[7usize], error).await)
+        match crate::hooks::record(
+                self.raw.update_bulk_call_concurrency(bulk_call_id, body),
+            )
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[7usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3115,10 +3150,17 @@ Operation `setBulkCallDailyTimeControl` (`PUT /calls/bulk_call/{bulk_call_id}/da
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.set_bulk_call_daily_time_control(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[8usize], error).await)
+        match crate::hooks::record(
+                self.raw.set_bulk_call_daily_time_control(bulk_call_id, body),
+            )
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[8usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3153,22 +3195,27 @@ Operation `listBulkCallLines` (`GET /calls/bulk_call/{bulk_call_id}/lines`). Err
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self
-            .raw
-            .list_bulk_call_lines(
-                bulk_call_id,
-                call_status,
-                cursor,
-                include_total,
-                interaction_status,
-                pagesize,
-                search,
+        match crate::hooks::record(
+                self
+                    .raw
+                    .list_bulk_call_lines(
+                        bulk_call_id,
+                        call_status,
+                        cursor,
+                        include_total,
+                        interaction_status,
+                        pagesize,
+                        search,
+                    ),
             )
             .await
         {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[9usize], error).await)
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[9usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3193,10 +3240,13 @@ Operation `retryBulkCall` (`POST /calls/bulk_call/{bulk_call_id}/manual_retry`).
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.retry_bulk_call(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[10usize], error).await)
+        match crate::hooks::record(self.raw.retry_bulk_call(bulk_call_id, body)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[10usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3219,10 +3269,13 @@ Operation `listBulkCallNumbers` (`GET /calls/bulk_call/{bulk_call_id}/numbers`).
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.list_bulk_call_numbers(bulk_call_id).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[11usize], error).await)
+        match crate::hooks::record(self.raw.list_bulk_call_numbers(bulk_call_id)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[11usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3247,10 +3300,15 @@ Operation `addBulkCallNumber` (`POST /calls/bulk_call/{bulk_call_id}/numbers`). 
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.add_bulk_call_number(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[12usize], error).await)
+        match crate::hooks::record(self.raw.add_bulk_call_number(bulk_call_id, body))
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[12usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3277,10 +3335,17 @@ Operation `updateBulkCallNumber` (`PUT /calls/bulk_call/{bulk_call_id}/numbers/{
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.update_bulk_call_number(bulk_call_id, assignment_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[13usize], error).await)
+        match crate::hooks::record(
+                self.raw.update_bulk_call_number(bulk_call_id, assignment_id, body),
+            )
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[13usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3305,10 +3370,13 @@ Operation `startBulkCall` (`POST /calls/bulk_call/{bulk_call_id}/start`). Errors
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match self.raw.start_bulk_call(bulk_call_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[14usize], error).await)
+        match crate::hooks::record(self.raw.start_bulk_call(bulk_call_id, body)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[14usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3333,10 +3401,15 @@ Operation `addBulkCallContact` (`POST /calls/bulk_call/{campaign_id}/add_contact
         ResponseValue<types::AddBulkCallContactResponse>,
         crate::Error,
     > {
-        match self.raw.add_bulk_call_contact(campaign_id, body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[15usize], error).await)
+        match crate::hooks::record(self.raw.add_bulk_call_contact(campaign_id, body))
+            .await
+        {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[15usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3357,10 +3430,13 @@ Operation `dispatchCall` (`POST /calls/dispatch`). Errors are [`crate::Error`] n
         ResponseValue<types::DispatchCallResponse>,
         crate::Error,
     > {
-        match self.raw.dispatch_call(body).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[16usize], error).await)
+        match crate::hooks::record(self.raw.dispatch_call(body)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[16usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3388,14 +3464,19 @@ Operation `listCallLogs` (`GET /calls/logs`). Errors are [`crate::Error`] naming
         pageno: Option<i64>,
         pagesize: Option<i64>,
     ) -> ::std::result::Result<ResponseValue<types::CallLogList>, crate::Error> {
-        match self
-            .raw
-            .list_call_logs(agentid, bulk_call_id, call_status, pageno, pagesize)
+        match crate::hooks::record(
+                self
+                    .raw
+                    .list_call_logs(agentid, bulk_call_id, call_status, pageno, pagesize),
+            )
             .await
         {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[17usize], error).await)
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[17usize], error, record)
+                        .await,
+                )
             }
         }
     }
@@ -3415,10 +3496,13 @@ Operation `getCallLog` (`GET /calls/logs/{call_log_id}`). Errors are [`crate::Er
         &'a self,
         call_log_id: i64,
     ) -> ::std::result::Result<ResponseValue<types::CallLogList>, crate::Error> {
-        match self.raw.get_call_log(call_log_id).await {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                Err(crate::Error::from_generated(&OPERATIONS[18usize], error).await)
+        match crate::hooks::record(self.raw.get_call_log(call_log_id)).await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), record) => {
+                Err(
+                    crate::Error::from_generated(&OPERATIONS[18usize], error, record)
+                        .await,
+                )
             }
         }
     }

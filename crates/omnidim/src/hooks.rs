@@ -1,13 +1,59 @@
 //! The hook progenitor's generated client calls to send each request (see `HooksMode::Expected`
-//! in xtask): tracing, and retries under [`crate::RetryPolicy`].
+//! in xtask): tracing, retries under [`crate::RetryPolicy`], and a record of what the final
+//! response was.
+//!
+//! The record exists because progenitor decodes a documented error response as JSON before it
+//! hands it back, and an error page that is not JSON (an empty 503, an HTML 502) then comes back
+//! as a bare decoding error without its status. The generated wrappers run each call inside
+//! [`record`], the hook notes the status there, and [`crate::Error`] is built from both.
 
-use std::time::Instant;
+use std::cell::RefCell;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::client::Inner;
 use crate::generated::Client as GeneratedClient;
 use crate::{Operation, RetryPolicy};
+
+/// What the hook saw of one call.
+#[derive(Clone, Debug, Default)]
+#[doc(hidden)]
+pub struct CallRecord {
+    /// Status of the last response received.
+    pub status: Option<u16>,
+    /// `Retry-After` of the last response received.
+    pub retry_after: Option<Duration>,
+    /// Attempts made (1 when there was no retry).
+    pub attempts: u32,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallRecord>;
+}
+
+/// Run one generated call and return what the hook recorded about it.
+#[doc(hidden)]
+pub async fn record<F: Future>(call: F) -> (F::Output, CallRecord) {
+    CALL.scope(RefCell::new(CallRecord::default()), async {
+        let output = call.await;
+        let record = CALL.try_with(|c| c.take()).unwrap_or_default();
+        (output, record)
+    })
+    .await
+}
+
+fn note(response: &reqwest::Result<reqwest::Response>, attempt: u32) {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        c.attempts = attempt;
+        if let Ok(r) = response {
+            c.status = Some(r.status().as_u16());
+            c.retry_after = crate::retry::retry_after(r.headers());
+        }
+    });
+}
 
 impl ClientHooks<Inner> for GeneratedClient {
     async fn exec(
@@ -34,6 +80,7 @@ impl ClientHooks<Inner> for GeneratedClient {
             };
             tracing::debug!(operation = id, method = %request.method(), path = request.url().path(), attempt, "sending");
             let result = self.client().execute(request).await;
+            note(&result, attempt);
             let Some(next) = spare else {
                 return result;
             };

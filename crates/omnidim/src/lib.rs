@@ -30,7 +30,8 @@
 mod api_key;
 mod client;
 mod error;
-mod hooks;
+#[doc(hidden)]
+pub mod hooks;
 mod operation;
 pub mod retry;
 mod tls;
