@@ -29,6 +29,9 @@ enum Command {
         /// The spec to read (default: openapi/omnidim.yaml of the workspace).
         #[arg(long, value_name = "PATH")]
         spec: Option<PathBuf>,
+        /// Write (or check) this file instead of crates/omnidim/src/generated.rs.
+        #[arg(long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
     /// Check the spec: unique operationIds, declared path parameters, resolvable $refs, and every
     /// example valid against its own schema.
@@ -53,7 +56,11 @@ pub const GENERATED_PATH: &str = "crates/omnidim/src/generated.rs";
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Regenerate { check, spec } => regenerate::run(check, spec),
+        Command::Regenerate {
+            check,
+            spec,
+            output,
+        } => regenerate::run(check, spec, output),
         Command::Lint { spec } => lint(spec),
     };
     match result {

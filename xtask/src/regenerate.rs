@@ -104,11 +104,15 @@ pub fn generate(spec: &Spec, spec_label: &str) -> Result<String, XtaskError> {
     ))
 }
 
-pub fn run(check: bool, spec_path: Option<PathBuf>) -> Result<ExitCode, XtaskError> {
+pub fn run(
+    check: bool,
+    spec_path: Option<PathBuf>,
+    output: Option<PathBuf>,
+) -> Result<ExitCode, XtaskError> {
     let started = std::time::Instant::now();
     let (spec, label) = load_spec(spec_path)?;
     let generated = generate(&spec, &label)?;
-    let target = workspace_root().join(GENERATED_PATH);
+    let target = output.unwrap_or_else(|| workspace_root().join(GENERATED_PATH));
     let current = match std::fs::read_to_string(&target) {
         Ok(s) => Some(s),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -124,12 +128,17 @@ pub fn run(check: bool, spec_path: Option<PathBuf>) -> Result<ExitCode, XtaskErr
         return Ok(report_check(&spec, current.as_deref(), &generated));
     }
     if current.as_deref() == Some(generated.as_str()) {
-        println!("{GENERATED_PATH} is up to date ({:.2?})", started.elapsed());
+        println!(
+            "{} is up to date ({:.2?})",
+            target.display(),
+            started.elapsed()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     write_atomically(&target, &generated)?;
     println!(
-        "wrote {GENERATED_PATH} from {label} (sha256 {}, {} operations, {} lines) in {:.2?}",
+        "wrote {} from {label} (sha256 {}, {} operations, {} lines) in {:.2?}",
+        target.display(),
         &spec.sha256()[..12],
         spec.operations().len(),
         generated.lines().count(),
