@@ -1,0 +1,466 @@
+//! Schemas compiled once into a flat arena of nodes that the streaming checker walks.
+//!
+//! The compiled form covers the JSON Schema 2020-12 keywords the spec uses (type, properties,
+//! additionalProperties, required, items, enum/const, numeric and length bounds, oneOf/anyOf,
+//! $ref). A schema using anything else (allOf, pattern, not, if/then/else, ...) becomes a
+//! [`NodeKind::Fallback`]: its value is buffered and handed to the `jsonschema` crate, so every
+//! schema is checked with 2020-12 semantics, the common ones without building a DOM.
+
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+pub(crate) type NodeId = u32;
+
+/// Keywords that assert nothing (annotations, OpenAPI extras); they never make a node fall back.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "format",
+    "$comment",
+    "nullable",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "contentMediaType",
+    "contentEncoding",
+    "$schema",
+    "$defs",
+    "definitions",
+    "components",
+];
+
+/// Keywords the compiled form checks itself.
+const SUPPORTED: &[&str] = &[
+    "type",
+    "properties",
+    "additionalProperties",
+    "required",
+    "items",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "oneOf",
+    "anyOf",
+    "$ref",
+];
+
+/// JSON value kinds as JSON Schema's `type` names them (`integer` is a subset of `number`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TypeSet(u8);
+
+impl TypeSet {
+    pub const NULL: u8 = 1;
+    pub const BOOLEAN: u8 = 2;
+    pub const OBJECT: u8 = 4;
+    pub const ARRAY: u8 = 8;
+    pub const NUMBER: u8 = 16;
+    pub const INTEGER: u8 = 32;
+    pub const STRING: u8 = 64;
+
+    fn from_name(name: &str) -> Option<u8> {
+        Some(match name {
+            "null" => Self::NULL,
+            "boolean" => Self::BOOLEAN,
+            "object" => Self::OBJECT,
+            "array" => Self::ARRAY,
+            "number" => Self::NUMBER,
+            "integer" => Self::INTEGER,
+            "string" => Self::STRING,
+            _ => return None,
+        })
+    }
+
+    /// Whether a value of kind `kind` (one bit; numbers pass `NUMBER`, plus `INTEGER` when integral)
+    /// is allowed.
+    pub fn allows(self, kind: u8, integral: bool) -> bool {
+        if kind == Self::NUMBER {
+            self.0 & Self::NUMBER != 0 || (integral && self.0 & Self::INTEGER != 0)
+        } else {
+            self.0 & kind != 0
+        }
+    }
+
+    /// Whether some value of this composite kind (object or array) could be allowed.
+    pub fn may_allow(self, kind: u8) -> bool {
+        self.0 & kind != 0
+    }
+
+    /// The names, in a stable order, for messages: `integer`, `string or null`.
+    pub fn describe(self) -> String {
+        let names = [
+            (Self::OBJECT, "object"),
+            (Self::ARRAY, "array"),
+            (Self::STRING, "string"),
+            (Self::INTEGER, "integer"),
+            (Self::NUMBER, "number"),
+            (Self::BOOLEAN, "boolean"),
+            (Self::NULL, "null"),
+        ];
+        let parts: Vec<&str> = names
+            .iter()
+            .filter(|(b, _)| self.0 & b != 0)
+            .map(|(_, n)| *n)
+            .collect();
+        parts.join(" or ")
+    }
+}
+
+/// What a node allows for keys that are not in `properties` (`None` in [`Checks::additional`]:
+/// not said, so allowed, but reported as an undocumented field when the node documents properties).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Additional {
+    /// `additionalProperties: true`: allowed silently.
+    Allowed,
+    /// `additionalProperties: false`.
+    Forbidden,
+    /// `additionalProperties: {schema}`.
+    Schema(NodeId),
+}
+
+pub(crate) struct Property {
+    pub name: Box<str>,
+    pub node: NodeId,
+    pub required: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct Checks {
+    pub types: Option<TypeSet>,
+    pub properties: Vec<Property>,
+    /// Name -> index into `properties`, for nodes with many properties.
+    pub lookup: Option<FxHashMap<Box<str>, u32>>,
+    pub additional: Option<Additional>,
+    /// Required names that `properties` does not list.
+    pub required_elsewhere: Vec<Box<str>>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub items: Option<NodeId>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub enumeration: Option<Vec<Value>>,
+    /// True when `enumeration` came from `const`.
+    pub is_const: bool,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub exclusive_maximum: Option<f64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub one_of: Vec<NodeId>,
+    pub any_of: Vec<NodeId>,
+}
+
+impl Checks {
+    pub fn property(&self, name: &str) -> Option<(usize, &Property)> {
+        match &self.lookup {
+            Some(map) => map
+                .get(name)
+                .and_then(|&i| self.properties.get(i as usize).map(|p| (i as usize, p))),
+            None => self
+                .properties
+                .iter()
+                .enumerate()
+                .find(|(_, p)| &*p.name == name),
+        }
+    }
+
+    /// Only a `type` (the usual `oneOf` branch): checked without buffering.
+    pub fn is_type_only(&self) -> bool {
+        !self.has_object_checks()
+            && !self.has_array_checks()
+            && self.enumeration.is_none()
+            && self.minimum.is_none()
+            && self.maximum.is_none()
+            && self.exclusive_minimum.is_none()
+            && self.exclusive_maximum.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+    }
+
+    pub fn has_object_checks(&self) -> bool {
+        !self.properties.is_empty()
+            || self.additional.is_some()
+            || !self.required_elsewhere.is_empty()
+            || self.min_properties.is_some()
+            || self.max_properties.is_some()
+    }
+
+    pub fn has_array_checks(&self) -> bool {
+        self.items.is_some() || self.min_items.is_some() || self.max_items.is_some()
+    }
+}
+
+pub(crate) enum NodeKind {
+    /// `true`, `{}` or annotations only.
+    Any,
+    /// `false`.
+    Never,
+    /// Checked by the streaming checker.
+    Checks(Box<Checks>),
+    /// `$ref` (with only annotations beside it): the node is its target.
+    Alias(NodeId),
+    /// Checked by the `jsonschema` crate on the buffered value.
+    Fallback(Box<jsonschema::Validator>),
+}
+
+pub(crate) struct Node {
+    /// JSON pointer of the schema in the spec document.
+    pub pointer: Box<str>,
+    pub kind: NodeKind,
+}
+
+/// All compiled schemas of one spec.
+#[derive(Default)]
+pub(crate) struct Arena {
+    pub nodes: Vec<Node>,
+    by_pointer: FxHashMap<String, NodeId>,
+}
+
+/// Above this many properties a node gets a hash lookup; below, a linear scan is faster.
+const LOOKUP_THRESHOLD: usize = 12;
+/// Bounds recursion through nested (non-`$ref`) schemas of a hostile spec.
+const MAX_DEPTH: usize = 64;
+
+impl Arena {
+    pub fn node(&self, id: NodeId) -> &Node {
+        // Ids are only made by `compile`, so they are always in range; `Any` otherwise.
+        self.nodes.get(id as usize).unwrap_or(&ANY_NODE)
+    }
+
+    /// Follow aliases to the node that does the checking.
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..64 {
+            match self.node(id).kind {
+                NodeKind::Alias(target) => id = target,
+                _ => return id,
+            }
+        }
+        id
+    }
+
+    /// Compile the schema at `pointer` of `doc` (memoized; cycles through `$ref` are fine).
+    pub fn compile(&mut self, doc: &Value, pointer: &str) -> Result<NodeId, String> {
+        self.compile_at(doc, pointer, 0)
+    }
+
+    fn compile_at(&mut self, doc: &Value, pointer: &str, depth: usize) -> Result<NodeId, String> {
+        if let Some(&id) = self.by_pointer.get(pointer) {
+            return Ok(id);
+        }
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "schema nesting deeper than {MAX_DEPTH} at #{pointer}"
+            ));
+        }
+        let schema = doc
+            .pointer(pointer)
+            .ok_or_else(|| format!("no schema at #{pointer}"))?;
+        let id = NodeId::try_from(self.nodes.len()).map_err(|_| "too many schemas".to_string())?;
+        self.nodes.push(Node {
+            pointer: pointer.into(),
+            kind: NodeKind::Any,
+        });
+        self.by_pointer.insert(pointer.to_string(), id);
+        let kind = self.compile_kind(doc, pointer, schema, depth)?;
+        if let Some(node) = self.nodes.get_mut(id as usize) {
+            node.kind = kind;
+        }
+        Ok(id)
+    }
+
+    fn compile_kind(
+        &mut self,
+        doc: &Value,
+        pointer: &str,
+        schema: &Value,
+        depth: usize,
+    ) -> Result<NodeKind, String> {
+        let obj = match schema {
+            Value::Bool(true) => return Ok(NodeKind::Any),
+            Value::Bool(false) => return Ok(NodeKind::Never),
+            Value::Object(obj) => obj,
+            _ => {
+                return Err(format!(
+                    "#{pointer} is not a schema (expected an object or a boolean)"
+                ));
+            }
+        };
+        let unsupported = obj.keys().any(|k| {
+            !k.starts_with("x-")
+                && !ANNOTATIONS.contains(&k.as_str())
+                && !SUPPORTED.contains(&k.as_str())
+        });
+        let non_local_ref = obj
+            .get("$ref")
+            .is_some_and(|r| !r.as_str().is_some_and(|r| r.starts_with("#/")));
+        // `$ref` next to assertions: both apply; leave that to jsonschema.
+        let ref_with_assertions = obj.contains_key("$ref")
+            && obj
+                .keys()
+                .any(|k| k != "$ref" && !k.starts_with("x-") && !ANNOTATIONS.contains(&k.as_str()));
+        let odd_enum = obj
+            .get("enum")
+            .is_some_and(|e| !e.as_array().is_some_and(|a| a.iter().all(is_scalar)))
+            || obj.get("const").is_some_and(|c| !is_scalar(c));
+        if unsupported || non_local_ref || ref_with_assertions || odd_enum {
+            return fallback(doc, pointer);
+        }
+        if let Some(target) = obj.get("$ref").and_then(Value::as_str) {
+            let target_pointer = target.trim_start_matches('#');
+            return Ok(NodeKind::Alias(self.compile_at(
+                doc,
+                target_pointer,
+                depth + 1,
+            )?));
+        }
+
+        let mut c = Checks::default();
+        let child = |token: &str| omnidim_spec::pointer::push(pointer, token);
+        if let Some(t) = obj.get("type") {
+            let mut bits = 0u8;
+            let names: Vec<&Value> = match t {
+                Value::Array(a) => a.iter().collect(),
+                other => vec![other],
+            };
+            for n in names {
+                let name = n
+                    .as_str()
+                    .ok_or_else(|| format!("#{}: type must be a string", child("type")))?;
+                bits |= TypeSet::from_name(name)
+                    .ok_or_else(|| format!("#{}: unknown type {name:?}", child("type")))?;
+            }
+            c.types = Some(TypeSet(bits));
+        }
+        let required: Vec<&str> = obj
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+            let props_pointer = child("properties");
+            for name in props.keys() {
+                let node = self.compile_at(
+                    doc,
+                    &omnidim_spec::pointer::push(&props_pointer, name),
+                    depth + 1,
+                )?;
+                c.properties.push(Property {
+                    name: name.as_str().into(),
+                    node,
+                    required: required.contains(&name.as_str()),
+                });
+            }
+            if c.properties.len() > LOOKUP_THRESHOLD {
+                let map = c
+                    .properties
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.name.clone(), i as u32))
+                    .collect();
+                c.lookup = Some(map);
+            }
+        }
+        c.required_elsewhere = required
+            .iter()
+            .filter(|r| c.property(r).is_none())
+            .map(|r| (*r).into())
+            .collect();
+        c.additional = match obj.get("additionalProperties") {
+            None => None,
+            Some(Value::Bool(true)) => Some(Additional::Allowed),
+            Some(Value::Bool(false)) => Some(Additional::Forbidden),
+            Some(_) => Some(Additional::Schema(self.compile_at(
+                doc,
+                &child("additionalProperties"),
+                depth + 1,
+            )?)),
+        };
+        if obj.contains_key("items") {
+            c.items = Some(self.compile_at(doc, &child("items"), depth + 1)?);
+        }
+        for (key, out) in [("oneOf", 0), ("anyOf", 1)] {
+            if let Some(branches) = obj.get(key).and_then(Value::as_array) {
+                let base = child(key);
+                for i in 0..branches.len() {
+                    let id = self.compile_at(
+                        doc,
+                        &omnidim_spec::pointer::push(&base, &i.to_string()),
+                        depth + 1,
+                    )?;
+                    if out == 0 {
+                        c.one_of.push(id);
+                    } else {
+                        c.any_of.push(id);
+                    }
+                }
+            }
+        }
+        if let Some(e) = obj.get("enum").and_then(Value::as_array) {
+            c.enumeration = Some(e.clone());
+        } else if let Some(v) = obj.get("const") {
+            c.enumeration = Some(vec![v.clone()]);
+            c.is_const = true;
+        }
+        let num = |k: &str| obj.get(k).and_then(Value::as_f64);
+        let uint = |k: &str| obj.get(k).and_then(Value::as_u64);
+        c.minimum = num("minimum");
+        c.maximum = num("maximum");
+        c.exclusive_minimum = num("exclusiveMinimum");
+        c.exclusive_maximum = num("exclusiveMaximum");
+        c.min_length = uint("minLength");
+        c.max_length = uint("maxLength");
+        c.min_items = uint("minItems");
+        c.max_items = uint("maxItems");
+        c.min_properties = uint("minProperties");
+        c.max_properties = uint("maxProperties");
+        let any = c.types.is_none()
+            && !c.has_object_checks()
+            && !c.has_array_checks()
+            && c.enumeration.is_none()
+            && c.minimum.is_none()
+            && c.maximum.is_none()
+            && c.exclusive_minimum.is_none()
+            && c.exclusive_maximum.is_none()
+            && c.min_length.is_none()
+            && c.max_length.is_none()
+            && c.one_of.is_empty()
+            && c.any_of.is_empty();
+        Ok(if any {
+            NodeKind::Any
+        } else {
+            NodeKind::Checks(Box::new(c))
+        })
+    }
+}
+
+static ANY_NODE: std::sync::LazyLock<Node> = std::sync::LazyLock::new(|| Node {
+    pointer: "".into(),
+    kind: NodeKind::Any,
+});
+
+fn is_scalar(v: &Value) -> bool {
+    !matches!(v, Value::Array(_) | Value::Object(_))
+}
+
+fn fallback(doc: &Value, pointer: &str) -> Result<NodeKind, String> {
+    let v =
+        omnidim_spec::lint::compile_schema(doc, pointer).map_err(|e| format!("#{pointer}: {e}"))?;
+    Ok(NodeKind::Fallback(Box::new(v)))
+}

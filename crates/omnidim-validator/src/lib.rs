@@ -1,0 +1,431 @@
+//! Checks OmniDimension API responses against the spec, fast enough for every response.
+//!
+//! [`Validator`] compiles each (operation, status, media type) response schema of the spec once.
+//! [`Validator::validate`] takes the raw body bytes and checks them *while parsing* (no DOM; see
+//! `stream.rs`), returning a [`Report`] whose findings point into the response (RFC 6901) and into
+//! the spec (`#/components/schemas/...`), with what was expected and what was found.
+//!
+//! Errors are schema violations. Warnings are drift the schema allows: a field the response has but
+//! the spec does not document, and a documented field the response lacks (the reference schemas
+//! have no `required` lists, so only this notices a field the API stops sending). Values in findings
+//! are masked by default: responses carry phone numbers.
+//!
+//! Semantics are JSON Schema 2020-12 as written in `openapi/` (the 3.1 document, not the 3.0 form
+//! progenitor reads); a differential test proves the verdicts equal the `jsonschema` crate's.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod compile;
+mod mask;
+mod report;
+mod stream;
+
+use std::path::Path as FsPath;
+use std::sync::Arc;
+
+use omnidim_spec::Spec;
+use rustc_hash::FxHashMap;
+use serde::de::DeserializeSeed;
+use serde_json::Value;
+
+pub use report::{Finding, FindingKind, Report, Severity};
+
+use compile::{Arena, NodeId};
+use stream::{Ctx, NodeSeed, Path};
+
+/// Why a validator could not be built or asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidatorError {
+    /// The spec could not be loaded.
+    #[error(transparent)]
+    Spec(#[from] omnidim_spec::SpecError),
+    /// A response schema of the spec does not compile.
+    #[error(
+        "{origin}: cannot compile the response schema of {operation} {status} {media_type}: {message}"
+    )]
+    Schema {
+        origin: String,
+        operation: String,
+        status: String,
+        media_type: String,
+        message: String,
+    },
+    /// The operation is not in the spec.
+    #[error("unknown operation {0:?}: not an operationId of the spec")]
+    UnknownOperation(String),
+}
+
+/// How findings are produced.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Show values in findings instead of masking them (type and a short preview).
+    pub show_values: bool,
+    /// Report drift warnings (undocumented and missing fields).
+    pub warnings: bool,
+    /// Keep at most this many findings per report; the rest are counted in [`Report::omitted`].
+    pub max_findings: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            show_values: false,
+            warnings: true,
+            max_findings: 1000,
+        }
+    }
+}
+
+/// Compiled response schemas of a spec. `Send + Sync`; clones share the compiled form.
+#[derive(Clone)]
+pub struct Validator {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    origin: String,
+    arena: Arena,
+    operations: FxHashMap<String, Vec<ResponseEntry>>,
+    options: Options,
+}
+
+struct ResponseEntry {
+    key: String,
+    status: StatusKey,
+    media: Vec<(String, Option<NodeId>)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StatusKey {
+    Exact(u16),
+    Range(u16),
+    Default,
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("spec", &self.inner.origin)
+            .field("operations", &self.inner.operations.len())
+            .field("schemas", &self.inner.arena.nodes.len())
+            .finish()
+    }
+}
+
+impl Validator {
+    /// The spec compiled into this crate (`openapi/omnidim.yaml`).
+    pub fn embedded() -> Result<Self, ValidatorError> {
+        Self::from_spec(&Spec::embedded()?)
+    }
+
+    /// A spec file.
+    pub fn from_path(path: impl AsRef<FsPath>) -> Result<Self, ValidatorError> {
+        Self::from_spec(&Spec::from_path(path)?)
+    }
+
+    /// A loaded spec.
+    pub fn from_spec(spec: &Spec) -> Result<Self, ValidatorError> {
+        Self::with_options(spec, Options::default())
+    }
+
+    /// A loaded spec, with options.
+    pub fn with_options(spec: &Spec, options: Options) -> Result<Self, ValidatorError> {
+        let doc = spec.document();
+        let mut arena = Arena::default();
+        let mut operations = FxHashMap::default();
+        for op in spec.operations() {
+            let Some(id) = op.operation_id.clone() else {
+                continue;
+            };
+            let mut entries = Vec::new();
+            for r in &op.responses {
+                let status = match r.status.as_str() {
+                    "default" => StatusKey::Default,
+                    s if s.len() == 3 && s.ends_with("XX") => StatusKey::Range(
+                        s.get(..1).and_then(|d| d.parse::<u16>().ok()).unwrap_or(0),
+                    ),
+                    s => match s.parse::<u16>() {
+                        Ok(n) => StatusKey::Exact(n),
+                        Err(_) => continue,
+                    },
+                };
+                let mut media = Vec::new();
+                for (media_type, schema) in &r.content {
+                    let node = match schema {
+                        Some(pointer) => Some(arena.compile(doc, pointer).map_err(|message| {
+                            ValidatorError::Schema {
+                                origin: spec.origin().to_string(),
+                                operation: id.clone(),
+                                status: r.status.clone(),
+                                media_type: media_type.clone(),
+                                message,
+                            }
+                        })?),
+                        None => None,
+                    };
+                    media.push((media_type.to_ascii_lowercase(), node));
+                }
+                entries.push(ResponseEntry {
+                    key: r.status.clone(),
+                    status,
+                    media,
+                });
+            }
+            operations.insert(id, entries);
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                origin: spec.origin().to_string(),
+                arena,
+                operations,
+                options,
+            }),
+        })
+    }
+
+    /// The operationIds this validator knows, sorted.
+    pub fn operations(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.inner.operations.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Check a raw response body.
+    ///
+    /// `content_type` is the response's `Content-Type` header (parameters such as `charset` are
+    /// ignored); `None` means the operation's JSON media type. The only error is an unknown
+    /// operation: everything wrong with the response itself is a finding.
+    pub fn validate(
+        &self,
+        operation_id: &str,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Report, ValidatorError> {
+        self.run(operation_id, status, content_type, Body::Bytes(body))
+    }
+
+    /// Check an already-parsed body.
+    pub fn validate_value(
+        &self,
+        operation_id: &str,
+        status: u16,
+        content_type: Option<&str>,
+        body: &Value,
+    ) -> Result<Report, ValidatorError> {
+        self.run(operation_id, status, content_type, Body::Value(body))
+    }
+
+    fn run(
+        &self,
+        operation_id: &str,
+        status: u16,
+        content_type: Option<&str>,
+        body: Body<'_>,
+    ) -> Result<Report, ValidatorError> {
+        let entries = self
+            .inner
+            .operations
+            .get(operation_id)
+            .ok_or_else(|| ValidatorError::UnknownOperation(operation_id.to_string()))?;
+        let mut report = Report {
+            operation: operation_id.to_string(),
+            status,
+            ..Report::default()
+        };
+        let op_pointer = || format!("#/paths (operation {operation_id})");
+        let Some(entry) = select_response(entries, status) else {
+            let documented: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+            report.findings.push(Finding {
+                kind: FindingKind::UndocumentedStatus,
+                severity: Severity::Error,
+                instance: String::new(),
+                schema: op_pointer(),
+                expected: format!("one of the documented statuses {}", documented.join(", ")),
+                actual: format!("status {status}"),
+                message: format!("{operation_id} documents no response for status {status}"),
+            });
+            return Ok(report);
+        };
+        report.matched_response = Some(entry.key.clone());
+        let media = match content_type {
+            Some(ct) => {
+                let essence = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                match select_media(&entry.media, &essence) {
+                    Some(m) => Some(m),
+                    None if entry.media.is_empty() => None,
+                    None => {
+                        let declared: Vec<&str> =
+                            entry.media.iter().map(|(m, _)| m.as_str()).collect();
+                        report.findings.push(Finding {
+                            kind: FindingKind::UndocumentedContentType,
+                            severity: Severity::Error,
+                            instance: String::new(),
+                            schema: format!("{} response {}", op_pointer(), entry.key),
+                            expected: format!("content type {}", declared.join(" or ")),
+                            actual: format!("content type {essence:?}"),
+                            message: format!(
+                                "response {} of {operation_id} does not declare {essence:?}",
+                                entry.key
+                            ),
+                        });
+                        return Ok(report);
+                    }
+                }
+            }
+            None => entry
+                .media
+                .iter()
+                .find(|(m, _)| m.contains("json"))
+                .or_else(|| entry.media.first()),
+        };
+        let Some((_, Some(node))) = media else {
+            return Ok(report); // nothing to check the body against
+        };
+        let o = &self.inner.options;
+        let mut ctx = Ctx::new(&self.inner.arena, o.max_findings, o.show_values, o.warnings);
+        let seed = NodeSeed {
+            ctx: &mut ctx,
+            node: *node,
+            path: &Path::ROOT,
+        };
+        match body {
+            Body::Value(v) => {
+                let _ = seed.deserialize(v);
+            }
+            Body::Bytes(bytes) => {
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    report.findings.push(Finding {
+                        kind: FindingKind::EmptyBody,
+                        severity: Severity::Error,
+                        instance: String::new(),
+                        schema: format!("#{}", self.inner.arena.node(*node).pointer),
+                        expected: "a JSON body".into(),
+                        actual: "an empty body".into(),
+                        message: "the body is empty; the spec documents a JSON body".into(),
+                    });
+                    return Ok(report);
+                }
+                let mut de = serde_json::Deserializer::from_slice(bytes);
+                let parsed = seed.deserialize(&mut de).and_then(|()| de.end());
+                if let Err(e) = parsed {
+                    // At the end of a truncated body serde_json points at the last byte it read;
+                    // the problem is what is missing after it.
+                    let offset = if e.is_eof() {
+                        bytes.len()
+                    } else {
+                        byte_offset(bytes, e.line(), e.column())
+                    };
+                    report.findings = vec![Finding {
+                        kind: FindingKind::InvalidJson,
+                        severity: Severity::Error,
+                        instance: String::new(),
+                        schema: format!("#{}", self.inner.arena.node(*node).pointer),
+                        expected: "a JSON document".into(),
+                        actual: describe_prefix(bytes),
+                        message: format!("the body is not valid JSON at byte {offset}: {e}"),
+                    }];
+                    return Ok(report);
+                }
+            }
+        }
+        report.findings.extend(ctx.findings);
+        report.omitted = ctx.omitted;
+        report.sort();
+        Ok(report)
+    }
+}
+
+enum Body<'a> {
+    Bytes(&'a [u8]),
+    Value(&'a Value),
+}
+
+/// Exact status, then its range (`2XX`), then `default`.
+fn select_response(entries: &[ResponseEntry], status: u16) -> Option<&ResponseEntry> {
+    entries
+        .iter()
+        .find(|e| e.status == StatusKey::Exact(status))
+        .or_else(|| {
+            entries
+                .iter()
+                .find(|e| e.status == StatusKey::Range(status / 100))
+        })
+        .or_else(|| entries.iter().find(|e| e.status == StatusKey::Default))
+}
+
+/// Exact media type, then `type/*`, then `*/*`.
+fn select_media<'e>(
+    media: &'e [(String, Option<NodeId>)],
+    essence: &str,
+) -> Option<&'e (String, Option<NodeId>)> {
+    let wildcard = essence
+        .split('/')
+        .next()
+        .map(|t| format!("{t}/*"))
+        .unwrap_or_default();
+    media
+        .iter()
+        .find(|(m, _)| m == essence)
+        .or_else(|| media.iter().find(|(m, _)| *m == wildcard))
+        .or_else(|| media.iter().find(|(m, _)| m == "*/*"))
+}
+
+fn describe_prefix(bytes: &[u8]) -> String {
+    let text =
+        String::from_utf8_lossy(bytes.get(..bytes.len().min(16)).unwrap_or_default()).into_owned();
+    let kind = if text.trim_start().starts_with('<') {
+        "HTML/XML"
+    } else {
+        "text"
+    };
+    format!("{kind} starting {:?} ({} bytes)", text, bytes.len())
+}
+
+/// serde_json's 1-based line and column as a byte offset.
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    let mut current = 1;
+    if line > 1 {
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' {
+                current += 1;
+                if current == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn validator_is_send_sync_and_clone() {
+        is_send_sync::<Validator>();
+    }
+
+    #[test]
+    fn byte_offsets() {
+        assert_eq!(byte_offset(b"abc", 1, 1), 0);
+        assert_eq!(byte_offset(b"a\nbc", 2, 2), 3);
+    }
+}

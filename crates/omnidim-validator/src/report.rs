@@ -1,0 +1,157 @@
+//! What a validation found: a list of findings in a stable order, as JSON or as text.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The response violates the spec.
+    Error,
+    /// The spec allows it, but the API has drifted from what the spec documents.
+    Warning,
+}
+
+/// What kind of mismatch a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// The value has a JSON type the schema does not allow.
+    Type,
+    /// The value is not one of the schema's `enum`/`const` values.
+    Enum,
+    /// A number is outside `minimum`/`maximum`/`exclusive*`.
+    Range,
+    /// A string is shorter or longer than `minLength`/`maxLength`.
+    Length,
+    /// An array or object has too few or too many items/properties.
+    Size,
+    /// A `required` property is missing.
+    Required,
+    /// A property that `additionalProperties: false` forbids.
+    AdditionalProperty,
+    /// No `oneOf`/`anyOf` branch matches, or several `oneOf` branches do.
+    Composition,
+    /// The schema is `false`: no value is allowed.
+    Never,
+    /// Another JSON Schema keyword (checked by the `jsonschema` crate).
+    Keyword,
+    /// A property the response has but the spec does not document (warning).
+    UndocumentedField,
+    /// A property the spec documents but the response lacks (warning).
+    MissingField,
+    /// The operation documents no response for this status.
+    UndocumentedStatus,
+    /// The response declares no such content type.
+    UndocumentedContentType,
+    /// The body is not JSON (an HTML error page, a truncated body).
+    InvalidJson,
+    /// A JSON body was expected and the body is empty.
+    EmptyBody,
+}
+
+/// One mismatch between a response and the spec.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// What kind of mismatch.
+    pub kind: FindingKind,
+    /// Error or warning.
+    pub severity: Severity,
+    /// RFC 6901 pointer into the response body (`""` is the whole body).
+    pub instance: String,
+    /// Pointer into the spec document, as a URI fragment (`#/components/schemas/...`).
+    pub schema: String,
+    /// What the spec expects.
+    pub expected: String,
+    /// What the response has (masked unless values are shown).
+    pub actual: String,
+    /// A sentence for humans.
+    pub message: String,
+}
+
+/// Everything one validation found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// The operationId validated against.
+    pub operation: String,
+    /// The status of the response.
+    pub status: u16,
+    /// The response key of the spec that applied (`200`, `2XX`, `default`), if any.
+    pub matched_response: Option<String>,
+    /// Findings, sorted by instance pointer, then kind (stable across runs).
+    pub findings: Vec<Finding>,
+    /// Findings left out after [`crate::Options::max_findings`].
+    pub omitted: usize,
+}
+
+impl Report {
+    /// Whether there is no error finding (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// Whether there is no finding at all (strict mode: warnings count).
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty() && self.omitted == 0
+    }
+
+    /// Number of findings with this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    pub(crate) fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.instance, a.kind, a.severity, &a.schema, &a.message).cmp(&(
+                &b.instance,
+                b.kind,
+                b.severity,
+                &b.schema,
+                &b.message,
+            ))
+        });
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.count(Severity::Error);
+        let warnings = self.count(Severity::Warning);
+        let verdict = if errors > 0 { "INVALID" } else { "valid" };
+        write!(f, "{} {}: {verdict}", self.operation, self.status)?;
+        if let Some(r) = &self.matched_response {
+            write!(f, " (response {r})")?;
+        }
+        writeln!(f, ", {errors} error(s), {warnings} warning(s)")?;
+        for finding in &self.findings {
+            let at = if finding.instance.is_empty() {
+                "(body)"
+            } else {
+                &finding.instance
+            };
+            writeln!(
+                f,
+                "  {:<7} {at}: {}",
+                format!("{:?}", finding.severity).to_lowercase(),
+                finding.message
+            )?;
+            writeln!(
+                f,
+                "          expected {}, found {}",
+                finding.expected, finding.actual
+            )?;
+            if !finding.schema.is_empty() {
+                writeln!(f, "          spec {}", finding.schema)?;
+            }
+        }
+        if self.omitted > 0 {
+            writeln!(f, "  ... {} more finding(s) omitted", self.omitted)?;
+        }
+        Ok(())
+    }
+}

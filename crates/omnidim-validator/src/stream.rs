@@ -1,0 +1,900 @@
+//! Checking a value against a compiled schema while it is parsed.
+//!
+//! The body is never turned into a DOM: `NodeSeed` is a serde `DeserializeSeed` that receives the
+//! tokens from `serde_json`'s parser and checks each value against its node as it goes by. Object
+//! keys are borrowed from the input, paths are a chain of stack frames, and a JSON pointer is only
+//! built when there is a finding. Two cases buffer a subtree into a `serde_json::Value`: a
+//! `oneOf`/`anyOf` whose branches cannot be told apart by the value's kind (each branch is then
+//! checked on the buffer), and a [`NodeKind::Fallback`] schema (checked by `jsonschema`).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::compile::{Additional, Arena, Checks, NodeId, NodeKind, TypeSet};
+use crate::mask::{Scalar, describe_scalar, describe_value};
+use crate::report::{Finding, FindingKind, Severity};
+
+/// Findings of one run, with the switches that shape them.
+pub(crate) struct Ctx<'a> {
+    pub arena: &'a Arena,
+    pub findings: Vec<Finding>,
+    pub omitted: usize,
+    pub max_findings: usize,
+    pub show_values: bool,
+    pub warnings: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(arena: &'a Arena, max_findings: usize, show_values: bool, warnings: bool) -> Self {
+        Self {
+            arena,
+            findings: Vec::new(),
+            omitted: 0,
+            max_findings,
+            show_values,
+            warnings,
+        }
+    }
+
+    /// A context for trying a `oneOf` branch: same switches, own findings.
+    fn scratch(&self) -> Ctx<'a> {
+        Ctx::new(self.arena, usize::MAX, self.show_values, self.warnings)
+    }
+
+    fn has_errors(&self) -> bool {
+        self.omitted > 0 || self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        kind: FindingKind,
+        severity: Severity,
+        path: &Path<'_>,
+        node: NodeId,
+        keyword: &str,
+        expected: String,
+        actual: String,
+        message: String,
+    ) {
+        if self.findings.len() >= self.max_findings {
+            self.omitted += 1;
+            return;
+        }
+        let base = &self.arena.node(node).pointer;
+        let schema = if keyword.is_empty() {
+            format!("#{base}")
+        } else {
+            format!("#{base}/{keyword}")
+        };
+        self.findings.push(Finding {
+            kind,
+            severity,
+            instance: path.pointer(),
+            schema,
+            expected,
+            actual,
+            message,
+        });
+    }
+}
+
+/// One step of the path from the body's root to the current value.
+#[derive(Clone, Copy)]
+pub(crate) enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The path to the current value, as a chain through the parser's stack frames (no allocation
+/// until a finding needs the pointer).
+pub(crate) struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    seg: Option<Seg<'a>>,
+}
+
+impl<'a> Path<'a> {
+    pub const ROOT: Path<'static> = Path {
+        parent: None,
+        seg: None,
+    };
+
+    fn child(&'a self, seg: Seg<'a>) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            seg: Some(seg),
+        }
+    }
+
+    /// RFC 6901 pointer of this path.
+    pub fn pointer(&self) -> String {
+        let mut segs = Vec::new();
+        let mut p = Some(self);
+        while let Some(node) = p {
+            if let Some(s) = node.seg {
+                segs.push(s);
+            }
+            p = node.parent;
+        }
+        let mut out = String::new();
+        for s in segs.iter().rev() {
+            out.push('/');
+            match s {
+                Seg::Key(k) => out.push_str(&omnidim_spec::pointer::escape(k)),
+                Seg::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+}
+
+/// Checks the value the deserializer yields against `node`.
+pub(crate) struct NodeSeed<'c, 'a, 'p> {
+    pub ctx: &'c mut Ctx<'a>,
+    pub node: NodeId,
+    pub path: &'p Path<'p>,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let id = self.ctx.arena.resolve(self.node);
+        let arena = self.ctx.arena;
+        match &arena.node(id).kind {
+            NodeKind::Any | NodeKind::Alias(_) => {
+                IgnoredAny::deserialize(d)?;
+            }
+            NodeKind::Never => {
+                let value = Value::deserialize(d)?;
+                let actual = describe_value(&value, self.ctx.show_values);
+                self.ctx.push(
+                    FindingKind::Never,
+                    Severity::Error,
+                    self.path,
+                    id,
+                    "",
+                    "no value (schema is false)".into(),
+                    actual,
+                    "the spec allows no value here".into(),
+                );
+            }
+            NodeKind::Fallback(validator) => {
+                let value = Value::deserialize(d)?;
+                fallback(self.ctx, validator, id, &value, self.path);
+            }
+            NodeKind::Checks(checks) => {
+                d.deserialize_any(CheckVisitor {
+                    ctx: self.ctx,
+                    id,
+                    checks,
+                    path: self.path,
+                    skip_composition: false,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+use serde::Deserialize;
+
+fn fallback(
+    ctx: &mut Ctx<'_>,
+    validator: &jsonschema::Validator,
+    id: NodeId,
+    value: &Value,
+    path: &Path<'_>,
+) {
+    let errors: Vec<_> = validator.iter_errors(value).collect();
+    for error in errors {
+        let instance = format!("{}{}", path.pointer(), error.instance_path());
+        let schema_path = error.schema_path().to_string();
+        let keyword = schema_path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let message = if ctx.show_values {
+            error.to_string()
+        } else {
+            format!("does not satisfy `{keyword}`")
+        };
+        let actual = value
+            .pointer(error.instance_path().as_str())
+            .map(|v| describe_value(v, ctx.show_values))
+            .unwrap_or_default();
+        if ctx.findings.len() >= ctx.max_findings {
+            ctx.omitted += 1;
+            continue;
+        }
+        ctx.findings.push(Finding {
+            kind: FindingKind::Keyword,
+            severity: Severity::Error,
+            instance,
+            schema: format!("#{}{}", ctx.arena.node(id).pointer, schema_path),
+            expected: format!("`{keyword}` satisfied"),
+            actual,
+            message,
+        });
+    }
+}
+
+/// Whether a branch could accept a composite value of `kind` (object or array).
+fn may_accept(arena: &Arena, branch: NodeId, kind: u8) -> bool {
+    match &arena.node(arena.resolve(branch)).kind {
+        NodeKind::Never => false,
+        NodeKind::Checks(c) => c.types.is_none_or(|t| t.may_allow(kind)),
+        _ => true,
+    }
+}
+
+/// Run `node` on a buffered value in a scratch context; `Some(warnings)` when it passes.
+fn try_branch(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> Option<Vec<Finding>> {
+    let mut scratch = ctx.scratch();
+    let result = NodeSeed {
+        ctx: &mut scratch,
+        node,
+        path,
+    }
+    .deserialize(value);
+    if result.is_err() || scratch.has_errors() {
+        None
+    } else {
+        Some(scratch.findings)
+    }
+}
+
+struct CheckVisitor<'c, 'a, 'p, 'n> {
+    ctx: &'c mut Ctx<'a>,
+    id: NodeId,
+    checks: &'n Checks,
+    path: &'p Path<'p>,
+    /// Set when the composition of this node is evaluated separately (on a buffered value).
+    skip_composition: bool,
+}
+
+impl CheckVisitor<'_, '_, '_, '_> {
+    fn type_error(&mut self, actual: String) {
+        let expected = self.checks.types.map(TypeSet::describe).unwrap_or_default();
+        let message = format!("wrong type: the spec says {expected}");
+        self.ctx.push(
+            FindingKind::Type,
+            Severity::Error,
+            self.path,
+            self.id,
+            "type",
+            expected,
+            actual,
+            message,
+        );
+    }
+
+    fn has_composition(&self) -> bool {
+        !self.skip_composition && (!self.checks.one_of.is_empty() || !self.checks.any_of.is_empty())
+    }
+
+    fn scalar(&mut self, s: Scalar<'_>) {
+        let (kind, integral) = match s {
+            Scalar::Null => (TypeSet::NULL, false),
+            Scalar::Bool(_) => (TypeSet::BOOLEAN, false),
+            Scalar::I64(_) | Scalar::U64(_) => (TypeSet::NUMBER, true),
+            Scalar::F64(f) => (TypeSet::NUMBER, f.fract() == 0.0),
+            Scalar::Str(_) => (TypeSet::STRING, false),
+        };
+        let show = self.ctx.show_values;
+        if let Some(t) = self.checks.types
+            && !t.allows(kind, integral)
+        {
+            self.type_error(describe_scalar(s, show));
+            return;
+        }
+        let c = self.checks;
+        if let Some(values) = &c.enumeration
+            && !values.iter().any(|v| s.equals(v))
+        {
+            let (keyword, expected) = if c.is_const {
+                (
+                    "const",
+                    values.first().map(|v| v.to_string()).unwrap_or_default(),
+                )
+            } else {
+                ("enum", format!("one of {}", Value::Array(values.clone())))
+            };
+            let actual = describe_scalar(s, show);
+            let message = format!("{actual} is not {expected}");
+            self.ctx.push(
+                FindingKind::Enum,
+                Severity::Error,
+                self.path,
+                self.id,
+                keyword,
+                expected,
+                actual,
+                message,
+            );
+        }
+        if let Some(n) = s.as_f64() {
+            let bounds = [
+                (
+                    "minimum",
+                    c.minimum,
+                    n >= c.minimum.unwrap_or(f64::NEG_INFINITY),
+                    ">=",
+                ),
+                (
+                    "maximum",
+                    c.maximum,
+                    n <= c.maximum.unwrap_or(f64::INFINITY),
+                    "<=",
+                ),
+                (
+                    "exclusiveMinimum",
+                    c.exclusive_minimum,
+                    n > c.exclusive_minimum.unwrap_or(f64::NEG_INFINITY),
+                    ">",
+                ),
+                (
+                    "exclusiveMaximum",
+                    c.exclusive_maximum,
+                    n < c.exclusive_maximum.unwrap_or(f64::INFINITY),
+                    "<",
+                ),
+            ];
+            for (keyword, bound, ok, op) in bounds {
+                if let (Some(b), false) = (bound, ok) {
+                    let actual = describe_scalar(s, show);
+                    self.ctx.push(
+                        FindingKind::Range,
+                        Severity::Error,
+                        self.path,
+                        self.id,
+                        keyword,
+                        format!("a number {op} {b}"),
+                        actual.clone(),
+                        format!("{actual} is not {op} {b}"),
+                    );
+                }
+            }
+        }
+        if let Scalar::Str(text) = s
+            && (c.min_length.is_some() || c.max_length.is_some())
+        {
+            let len = text.chars().count() as u64;
+            for (keyword, bound, ok, what) in [
+                (
+                    "minLength",
+                    c.min_length,
+                    len >= c.min_length.unwrap_or(0),
+                    "at least",
+                ),
+                (
+                    "maxLength",
+                    c.max_length,
+                    len <= c.max_length.unwrap_or(u64::MAX),
+                    "at most",
+                ),
+            ] {
+                if let (Some(b), false) = (bound, ok) {
+                    self.ctx.push(
+                        FindingKind::Length,
+                        Severity::Error,
+                        self.path,
+                        self.id,
+                        keyword,
+                        format!("{what} {b} characters"),
+                        describe_scalar(s, show),
+                        format!("string of {len} characters is not {what} {b} characters long"),
+                    );
+                }
+            }
+        }
+        if self.has_composition() {
+            self.scalar_composition(s);
+        }
+    }
+
+    fn scalar_composition(&mut self, s: Scalar<'_>) {
+        let (kind, integral) = match s {
+            Scalar::Null => (TypeSet::NULL, false),
+            Scalar::Bool(_) => (TypeSet::BOOLEAN, false),
+            Scalar::I64(_) | Scalar::U64(_) => (TypeSet::NUMBER, true),
+            Scalar::F64(f) => (TypeSet::NUMBER, f.fract() == 0.0),
+            Scalar::Str(_) => (TypeSet::STRING, false),
+        };
+        let arena = self.ctx.arena;
+        let mut buffered: Option<Value> = None;
+        let mut matches = |ctx: &mut Ctx<'_>, branch: NodeId| -> bool {
+            let r = arena.resolve(branch);
+            match &arena.node(r).kind {
+                NodeKind::Any => true,
+                NodeKind::Never => false,
+                // The common case, `oneOf: [{type: string}, {type: 'null'}]`: no buffer needed.
+                NodeKind::Checks(c) if c.is_type_only() => {
+                    c.types.is_none_or(|t| t.allows(kind, integral))
+                }
+                _ => {
+                    let value = buffered.get_or_insert_with(|| s.to_value());
+                    match try_branch(ctx, r, value, self.path) {
+                        Some(warnings) => {
+                            for w in warnings {
+                                ctx.findings.push(w);
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
+            }
+        };
+        let c = self.checks;
+        if !c.one_of.is_empty() {
+            let passing = c.one_of.iter().filter(|&&b| matches(self.ctx, b)).count();
+            if passing != 1 {
+                let actual = describe_scalar(s, self.ctx.show_values);
+                self.composition_error("oneOf", c.one_of.len(), passing, actual);
+            }
+        }
+        if !c.any_of.is_empty() && !c.any_of.iter().any(|&b| matches(self.ctx, b)) {
+            let actual = describe_scalar(s, self.ctx.show_values);
+            self.composition_error("anyOf", c.any_of.len(), 0, actual);
+        }
+    }
+
+    /// `integer | null`, when every branch is a bare `type`; else `N alternatives`.
+    fn alternatives(&self, keyword: &str) -> String {
+        let arena = self.ctx.arena;
+        let branches = if keyword == "oneOf" {
+            &self.checks.one_of
+        } else {
+            &self.checks.any_of
+        };
+        let types: Option<Vec<String>> = branches
+            .iter()
+            .map(|&b| match &arena.node(arena.resolve(b)).kind {
+                NodeKind::Checks(c) if c.is_type_only() => c.types.map(TypeSet::describe),
+                _ => None,
+            })
+            .collect();
+        match types {
+            Some(t) => t.join(" | "),
+            None => format!("{} alternatives", branches.len()),
+        }
+    }
+
+    fn composition_error(
+        &mut self,
+        keyword: &str,
+        branches: usize,
+        passing: usize,
+        actual: String,
+    ) {
+        let alternatives = self.alternatives(keyword);
+        let (expected, message) = if keyword == "oneOf" {
+            (
+                format!("exactly one of {alternatives}"),
+                if passing == 0 {
+                    format!("{actual} matches none of the {branches} oneOf alternatives")
+                } else {
+                    format!("{actual} matches {passing} of the oneOf alternatives, not exactly one")
+                },
+            )
+        } else {
+            (
+                format!("at least one of {alternatives}"),
+                format!("{actual} matches none of the {branches} anyOf alternatives"),
+            )
+        };
+        self.ctx.push(
+            FindingKind::Composition,
+            Severity::Error,
+            self.path,
+            self.id,
+            keyword,
+            expected,
+            actual,
+            message,
+        );
+    }
+
+    /// Composition of a composite value: stream into the single branch that can take it, or
+    /// buffer and try every branch.
+    fn composite<'de, D: Deserializer<'de>>(mut self, kind: u8, d: D) -> Result<(), D::Error> {
+        let arena = self.ctx.arena;
+        let c = self.checks;
+        let one: Vec<NodeId> = c
+            .one_of
+            .iter()
+            .copied()
+            .filter(|&b| may_accept(arena, b, kind))
+            .collect();
+        let any: Vec<NodeId> = c
+            .any_of
+            .iter()
+            .copied()
+            .filter(|&b| may_accept(arena, b, kind))
+            .collect();
+        let own_checks = if kind == TypeSet::OBJECT {
+            c.has_object_checks()
+        } else {
+            c.has_array_checks()
+        };
+        let single = match (c.one_of.is_empty(), c.any_of.is_empty()) {
+            (false, true) if one.len() <= 1 => Some(one.first().copied()),
+            (true, false) if any.len() <= 1 => Some(any.first().copied()),
+            _ => None,
+        };
+        match single {
+            Some(Some(branch)) if !own_checks => {
+                return NodeSeed {
+                    ctx: self.ctx,
+                    node: branch,
+                    path: self.path,
+                }
+                .deserialize(d);
+            }
+            Some(None) => {
+                let value = Value::deserialize(d)?;
+                let actual = describe_value(&value, self.ctx.show_values);
+                let (keyword, n) = if c.one_of.is_empty() {
+                    ("anyOf", c.any_of.len())
+                } else {
+                    ("oneOf", c.one_of.len())
+                };
+                self.composition_error(keyword, n, 0, actual);
+                return Ok(());
+            }
+            _ => {}
+        }
+        // Buffer: own checks first (composition skipped), then every branch on the buffer.
+        let value = Value::deserialize(d)?;
+        let _ = (&value).deserialize_any(CheckVisitor {
+            ctx: &mut *self.ctx,
+            id: self.id,
+            checks: c,
+            path: self.path,
+            skip_composition: true,
+        });
+        let actual = describe_value(&value, self.ctx.show_values);
+        if !c.one_of.is_empty() {
+            let mut passing = 0;
+            let mut kept = Vec::new();
+            for &b in &c.one_of {
+                if let Some(w) = try_branch(self.ctx, b, &value, self.path) {
+                    passing += 1;
+                    kept = w;
+                }
+            }
+            if passing == 1 {
+                self.ctx.findings.extend(kept);
+            } else {
+                self.composition_error("oneOf", c.one_of.len(), passing, actual.clone());
+            }
+        }
+        if !c.any_of.is_empty() {
+            match c
+                .any_of
+                .iter()
+                .find_map(|&b| try_branch(self.ctx, b, &value, self.path))
+            {
+                Some(w) => self.ctx.findings.extend(w),
+                None => self.composition_error("anyOf", c.any_of.len(), 0, actual),
+            }
+        }
+        Ok(())
+    }
+
+    fn object<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let c = self.checks;
+        let mut seen = Seen::new(c.properties.len());
+        let mut seen_elsewhere = vec![false; c.required_elsewhere.len()];
+        let mut count: u64 = 0;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            count += 1;
+            let child = self.path.child(Seg::Key(&key));
+            if let Some((i, p)) = c.property(&key) {
+                seen.set(i);
+                map.next_value_seed(NodeSeed {
+                    ctx: self.ctx,
+                    node: p.node,
+                    path: &child,
+                })?;
+                continue;
+            }
+            if let Some(j) = c.required_elsewhere.iter().position(|r| **r == *key)
+                && let Some(flag) = seen_elsewhere.get_mut(j)
+            {
+                *flag = true;
+            }
+            match c.additional {
+                Some(Additional::Schema(n)) => map.next_value_seed(NodeSeed {
+                    ctx: self.ctx,
+                    node: n,
+                    path: &child,
+                })?,
+                Some(Additional::Forbidden) => {
+                    let value: Value = map.next_value()?;
+                    let actual = describe_value(&value, self.ctx.show_values);
+                    self.ctx.push(
+                        FindingKind::AdditionalProperty,
+                        Severity::Error,
+                        &child,
+                        self.id,
+                        "additionalProperties",
+                        "no property other than the documented ones".into(),
+                        actual,
+                        format!("property {key:?} is not allowed (additionalProperties: false)"),
+                    );
+                }
+                Some(Additional::Allowed) => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                None => {
+                    if self.ctx.warnings && !c.properties.is_empty() {
+                        let value: Value = map.next_value()?;
+                        let actual = describe_value(&value, self.ctx.show_values);
+                        self.ctx.push(
+                            FindingKind::UndocumentedField,
+                            Severity::Warning,
+                            &child,
+                            self.id,
+                            "properties",
+                            "only documented properties".into(),
+                            actual,
+                            format!("property {key:?} is not documented in the spec"),
+                        );
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+        for (i, p) in c.properties.iter().enumerate() {
+            if seen.get(i) {
+                continue;
+            }
+            let child = self.path.child(Seg::Key(&p.name));
+            if p.required {
+                self.ctx.push(
+                    FindingKind::Required,
+                    Severity::Error,
+                    &child,
+                    self.id,
+                    "required",
+                    format!("property {:?}", p.name),
+                    "absent".into(),
+                    format!("required property {:?} is missing", p.name),
+                );
+            } else if self.ctx.warnings {
+                self.ctx.push(
+                    FindingKind::MissingField,
+                    Severity::Warning,
+                    &child,
+                    p.node,
+                    "",
+                    format!("property {:?} (documented)", p.name),
+                    "absent".into(),
+                    format!("documented property {:?} is absent", p.name),
+                );
+            }
+        }
+        for (j, name) in c.required_elsewhere.iter().enumerate() {
+            if !seen_elsewhere.get(j).copied().unwrap_or(false) {
+                let child = self.path.child(Seg::Key(name));
+                self.ctx.push(
+                    FindingKind::Required,
+                    Severity::Error,
+                    &child,
+                    self.id,
+                    "required",
+                    format!("property {name:?}"),
+                    "absent".into(),
+                    format!("required property {name:?} is missing"),
+                );
+            }
+        }
+        self.size(
+            "minProperties",
+            "maxProperties",
+            c.min_properties,
+            c.max_properties,
+            count,
+            "properties",
+        );
+        Ok(())
+    }
+
+    fn array<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let c = self.checks;
+        let mut i = 0usize;
+        match c.items {
+            Some(items) => loop {
+                let child = self.path.child(Seg::Index(i));
+                let seed = NodeSeed {
+                    ctx: self.ctx,
+                    node: items,
+                    path: &child,
+                };
+                if seq.next_element_seed(seed)?.is_none() {
+                    break;
+                }
+                i += 1;
+            },
+            None => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    i += 1;
+                }
+            }
+        }
+        self.size(
+            "minItems",
+            "maxItems",
+            c.min_items,
+            c.max_items,
+            i as u64,
+            "items",
+        );
+        Ok(())
+    }
+
+    fn size(
+        self,
+        min_kw: &str,
+        max_kw: &str,
+        min: Option<u64>,
+        max: Option<u64>,
+        n: u64,
+        what: &str,
+    ) {
+        for (keyword, bound, ok, cmp) in [
+            (min_kw, min, n >= min.unwrap_or(0), "at least"),
+            (max_kw, max, n <= max.unwrap_or(u64::MAX), "at most"),
+        ] {
+            if let (Some(b), false) = (bound, ok) {
+                self.ctx.push(
+                    FindingKind::Size,
+                    Severity::Error,
+                    self.path,
+                    self.id,
+                    keyword,
+                    format!("{cmp} {b} {what}"),
+                    format!("{n} {what}"),
+                    format!("{n} {what}, expected {cmp} {b}"),
+                );
+            }
+        }
+    }
+
+    fn wrong_composite<'de, D: Deserializer<'de>>(mut self, d: D) -> Result<(), D::Error> {
+        let value = Value::deserialize(d)?;
+        let actual = describe_value(&value, self.ctx.show_values);
+        self.type_error(actual);
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for CheckVisitor<'_, '_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(mut self) -> Result<(), E> {
+        self.scalar(Scalar::Null);
+        Ok(())
+    }
+    fn visit_none<E>(mut self) -> Result<(), E> {
+        self.scalar(Scalar::Null);
+        Ok(())
+    }
+    fn visit_bool<E>(mut self, v: bool) -> Result<(), E> {
+        self.scalar(Scalar::Bool(v));
+        Ok(())
+    }
+    fn visit_i64<E>(mut self, v: i64) -> Result<(), E> {
+        self.scalar(Scalar::I64(v));
+        Ok(())
+    }
+    fn visit_u64<E>(mut self, v: u64) -> Result<(), E> {
+        self.scalar(Scalar::U64(v));
+        Ok(())
+    }
+    fn visit_f64<E>(mut self, v: f64) -> Result<(), E> {
+        self.scalar(Scalar::F64(v));
+        Ok(())
+    }
+    fn visit_str<E>(mut self, v: &str) -> Result<(), E> {
+        self.scalar(Scalar::Str(v));
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        if let Some(t) = self.checks.types
+            && !t.may_allow(TypeSet::OBJECT)
+        {
+            return self.wrong_composite(MapAccessDeserializer::new(map));
+        }
+        if self.has_composition() {
+            return self.composite(TypeSet::OBJECT, MapAccessDeserializer::new(map));
+        }
+        self.object(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        if let Some(t) = self.checks.types
+            && !t.may_allow(TypeSet::ARRAY)
+        {
+            return self.wrong_composite(SeqAccessDeserializer::new(seq));
+        }
+        if self.has_composition() {
+            return self.composite(TypeSet::ARRAY, SeqAccessDeserializer::new(seq));
+        }
+        self.array(seq)
+    }
+}
+
+/// Object keys, borrowed from the input when they have no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+/// Which documented properties an object instance has (no allocation up to 128 properties).
+enum Seen {
+    Small(u128),
+    Large(Vec<bool>),
+}
+
+impl Seen {
+    fn new(n: usize) -> Self {
+        if n <= 128 {
+            Seen::Small(0)
+        } else {
+            Seen::Large(vec![false; n])
+        }
+    }
+    fn set(&mut self, i: usize) {
+        match self {
+            Seen::Small(bits) => *bits |= 1u128 << i,
+            Seen::Large(v) => {
+                if let Some(b) = v.get_mut(i) {
+                    *b = true;
+                }
+            }
+        }
+    }
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Seen::Small(bits) => bits & (1u128 << i) != 0,
+            Seen::Large(v) => v.get(i).copied().unwrap_or(false),
+        }
+    }
+}
