@@ -143,7 +143,7 @@ pub(crate) struct Checks {
     pub types: Option<TypeSet>,
     pub properties: Vec<Property>,
     /// Name -> index into `properties`, for nodes with many properties.
-    pub lookup: Option<FxHashMap<Box<str>, u32>>,
+    pub lookup: Option<FxHashMap<Box<[u8]>, u32>>,
     pub additional: Option<Additional>,
     /// Required names that `properties` does not list.
     pub required_elsewhere: Vec<Box<str>>,
@@ -163,10 +163,12 @@ pub(crate) struct Checks {
     pub max_length: Option<u64>,
     pub one_of: Vec<NodeId>,
     pub any_of: Vec<NodeId>,
+    /// Any of enum/const, numeric bounds, length bounds (precomputed for the scalar fast path).
+    pub scalar_constraints: bool,
 }
 
 impl Checks {
-    pub fn property(&self, name: &str) -> Option<(usize, &Property)> {
+    pub fn property(&self, name: &[u8]) -> Option<(usize, &Property)> {
         match &self.lookup {
             Some(map) => map
                 .get(name)
@@ -175,7 +177,7 @@ impl Checks {
                 .properties
                 .iter()
                 .enumerate()
-                .find(|(_, p)| &*p.name == name),
+                .find(|(_, p)| p.name.as_bytes() == name),
         }
     }
 
@@ -257,7 +259,33 @@ impl Arena {
 
     /// Compile the schema at `pointer` of `doc` (memoized; cycles through `$ref` are fine).
     pub fn compile(&mut self, doc: &Value, pointer: &str) -> Result<NodeId, String> {
-        self.compile_at(doc, pointer, 0)
+        let id = self.compile_at(doc, pointer, 0)?;
+        self.shortcut_aliases();
+        Ok(self.resolve(id))
+    }
+
+    /// Point every child reference straight at the node that does the checking, so the hot path
+    /// never follows a `$ref` alias.
+    fn shortcut_aliases(&mut self) {
+        let resolved: Vec<NodeId> = (0..self.nodes.len() as NodeId)
+            .map(|id| self.resolve(id))
+            .collect();
+        let r = |id: &mut NodeId| {
+            if let Some(&target) = resolved.get(*id as usize) {
+                *id = target;
+            }
+        };
+        for node in &mut self.nodes {
+            if let NodeKind::Checks(c) = &mut node.kind {
+                c.properties.iter_mut().for_each(|p| r(&mut p.node));
+                c.items.iter_mut().for_each(r);
+                if let Some(Additional::Schema(id)) = &mut c.additional {
+                    r(id);
+                }
+                c.one_of.iter_mut().for_each(r);
+                c.any_of.iter_mut().for_each(r);
+            }
+        }
     }
 
     fn compile_at(&mut self, doc: &Value, pointer: &str, depth: usize) -> Result<NodeId, String> {
@@ -372,14 +400,14 @@ impl Arena {
                     .properties
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| (p.name.clone(), i as u32))
+                    .map(|(i, p)| (Box::<[u8]>::from(p.name.as_bytes()), i as u32))
                     .collect();
                 c.lookup = Some(map);
             }
         }
         c.required_elsewhere = required
             .iter()
-            .filter(|r| c.property(r).is_none())
+            .filter(|r| c.property(r.as_bytes()).is_none())
             .map(|r| (*r).into())
             .collect();
         c.additional = match obj.get("additionalProperties") {
@@ -430,6 +458,13 @@ impl Arena {
         c.max_items = uint("maxItems");
         c.min_properties = uint("minProperties");
         c.max_properties = uint("maxProperties");
+        c.scalar_constraints = c.enumeration.is_some()
+            || c.minimum.is_some()
+            || c.maximum.is_some()
+            || c.exclusive_minimum.is_some()
+            || c.exclusive_maximum.is_some()
+            || c.min_length.is_some()
+            || c.max_length.is_some();
         let any = c.types.is_none()
             && !c.has_object_checks()
             && !c.has_array_checks()

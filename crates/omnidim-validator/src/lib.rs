@@ -318,6 +318,20 @@ impl Validator {
                     });
                     return Ok(report);
                 }
+                // One UTF-8 check of the whole body: object keys are then read as bytes, without
+                // serde_json's check per key (stream.rs).
+                if let Err(e) = std::str::from_utf8(bytes) {
+                    report.findings = vec![Finding {
+                        kind: FindingKind::InvalidJson,
+                        severity: Severity::Error,
+                        instance: String::new(),
+                        schema: format!("#{}", self.inner.arena.node(*node).pointer),
+                        expected: "a JSON document (UTF-8)".into(),
+                        actual: describe_prefix(bytes),
+                        message: format!("the body is not valid UTF-8 at byte {}", e.valid_up_to()),
+                    }];
+                    return Ok(report);
+                }
                 let mut de = serde_json::Deserializer::from_slice(bytes);
                 let parsed = seed.deserialize(&mut de).and_then(|()| de.end());
                 if let Err(e) = parsed {

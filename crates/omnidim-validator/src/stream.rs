@@ -26,6 +26,10 @@ pub(crate) struct Ctx<'a> {
     pub max_findings: usize,
     pub show_values: bool,
     pub warnings: bool,
+    /// Only the verdict is wanted (trying a `oneOf` branch): no strings, no warnings.
+    verdict_only: bool,
+    /// An error was seen in verdict-only mode.
+    failed: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -37,19 +41,33 @@ impl<'a> Ctx<'a> {
             max_findings,
             show_values,
             warnings,
+            verdict_only: false,
+            failed: false,
         }
     }
 
-    /// A context for trying a `oneOf` branch: same switches, own findings.
+    /// A context for trying a `oneOf` branch: verdict only.
     fn scratch(&self) -> Ctx<'a> {
+        Ctx {
+            verdict_only: true,
+            warnings: false,
+            ..Ctx::new(self.arena, usize::MAX, self.show_values, false)
+        }
+    }
+
+    /// A context that collects what a branch known to pass reports (its warnings).
+    fn collector(&self) -> Ctx<'a> {
         Ctx::new(self.arena, usize::MAX, self.show_values, self.warnings)
     }
 
     fn has_errors(&self) -> bool {
-        self.omitted > 0 || self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.failed
+            || self.omitted > 0
+            || self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Record a finding; `describe` gives (expected, actual, message) and runs only when the
+    /// finding is kept (not in verdict-only mode, not past the cap).
     fn push(
         &mut self,
         kind: FindingKind,
@@ -57,10 +75,14 @@ impl<'a> Ctx<'a> {
         path: &Path<'_>,
         node: NodeId,
         keyword: &str,
-        expected: String,
-        actual: String,
-        message: String,
+        describe: impl FnOnce() -> (String, String, String),
     ) {
+        if self.verdict_only {
+            if severity == Severity::Error {
+                self.failed = true;
+            }
+            return;
+        }
         if self.findings.len() >= self.max_findings {
             self.omitted += 1;
             return;
@@ -71,6 +93,7 @@ impl<'a> Ctx<'a> {
         } else {
             format!("#{base}/{keyword}")
         };
+        let (expected, actual, message) = describe();
         self.findings.push(Finding {
             kind,
             severity,
@@ -86,7 +109,7 @@ impl<'a> Ctx<'a> {
 /// One step of the path from the body's root to the current value.
 #[derive(Clone, Copy)]
 pub(crate) enum Seg<'a> {
-    Key(&'a str),
+    Key(&'a [u8]),
     Index(usize),
 }
 
@@ -124,7 +147,9 @@ impl<'a> Path<'a> {
         for s in segs.iter().rev() {
             out.push('/');
             match s {
-                Seg::Key(k) => out.push_str(&omnidim_spec::pointer::escape(k)),
+                Seg::Key(k) => {
+                    out.push_str(&omnidim_spec::pointer::escape(&String::from_utf8_lossy(k)))
+                }
                 Seg::Index(i) => out.push_str(&i.to_string()),
             }
         }
@@ -158,9 +183,13 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_, '_> {
                     self.path,
                     id,
                     "",
-                    "no value (schema is false)".into(),
-                    actual,
-                    "the spec allows no value here".into(),
+                    || {
+                        (
+                            "no value (schema is false)".into(),
+                            actual,
+                            "the spec allows no value here".into(),
+                        )
+                    },
                 );
             }
             NodeKind::Fallback(validator) => {
@@ -233,8 +262,8 @@ fn may_accept(arena: &Arena, branch: NodeId, kind: u8) -> bool {
     }
 }
 
-/// Run `node` on a buffered value in a scratch context; `Some(warnings)` when it passes.
-fn try_branch(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> Option<Vec<Finding>> {
+/// Whether `node` accepts a buffered value (verdict only, nothing formatted).
+fn branch_passes(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> bool {
     let mut scratch = ctx.scratch();
     let result = NodeSeed {
         ctx: &mut scratch,
@@ -242,11 +271,22 @@ fn try_branch(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> Op
         path,
     }
     .deserialize(value);
-    if result.is_err() || scratch.has_errors() {
-        None
-    } else {
-        Some(scratch.findings)
+    result.is_ok() && !scratch.has_errors()
+}
+
+/// The warnings a passing branch reports on a buffered value.
+fn branch_warnings(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> Vec<Finding> {
+    if !ctx.warnings || ctx.verdict_only {
+        return Vec::new();
     }
+    let mut collector = ctx.collector();
+    let _ = NodeSeed {
+        ctx: &mut collector,
+        node,
+        path,
+    }
+    .deserialize(value);
+    collector.findings
 }
 
 struct CheckVisitor<'c, 'a, 'p, 'n> {
@@ -259,7 +299,12 @@ struct CheckVisitor<'c, 'a, 'p, 'n> {
 }
 
 impl CheckVisitor<'_, '_, '_, '_> {
-    fn type_error(&mut self, actual: String) {
+    fn type_error(&mut self, actual: impl FnOnce() -> String) {
+        if self.ctx.verdict_only {
+            self.ctx.failed = true;
+            return;
+        }
+        let actual = actual();
         let expected = self.checks.types.map(TypeSet::describe).unwrap_or_default();
         let message = format!("wrong type: the spec says {expected}");
         self.ctx.push(
@@ -268,9 +313,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
             self.path,
             self.id,
             "type",
-            expected,
-            actual,
-            message,
+            || (expected, actual, message),
         );
     }
 
@@ -290,10 +333,16 @@ impl CheckVisitor<'_, '_, '_, '_> {
         if let Some(t) = self.checks.types
             && !t.allows(kind, integral)
         {
-            self.type_error(describe_scalar(s, show));
+            self.type_error(|| describe_scalar(s, show));
             return;
         }
         let c = self.checks;
+        if !c.scalar_constraints {
+            if self.has_composition() {
+                self.scalar_composition(s);
+            }
+            return;
+        }
         if let Some(values) = &c.enumeration
             && !values.iter().any(|v| s.equals(v))
         {
@@ -313,9 +362,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 self.path,
                 self.id,
                 keyword,
-                expected,
-                actual,
-                message,
+                || (expected, actual, message),
             );
         }
         if let Some(n) = s.as_f64() {
@@ -354,9 +401,13 @@ impl CheckVisitor<'_, '_, '_, '_> {
                         self.path,
                         self.id,
                         keyword,
-                        format!("a number {op} {b}"),
-                        actual.clone(),
-                        format!("{actual} is not {op} {b}"),
+                        || {
+                            (
+                                format!("a number {op} {b}"),
+                                actual.clone(),
+                                format!("{actual} is not {op} {b}"),
+                            )
+                        },
                     );
                 }
             }
@@ -386,9 +437,15 @@ impl CheckVisitor<'_, '_, '_, '_> {
                         self.path,
                         self.id,
                         keyword,
-                        format!("{what} {b} characters"),
-                        describe_scalar(s, show),
-                        format!("string of {len} characters is not {what} {b} characters long"),
+                        || {
+                            (
+                                format!("{what} {b} characters"),
+                                describe_scalar(s, show),
+                                format!(
+                                    "string of {len} characters is not {what} {b} characters long"
+                                ),
+                            )
+                        },
                     );
                 }
             }
@@ -408,26 +465,19 @@ impl CheckVisitor<'_, '_, '_, '_> {
         };
         let arena = self.ctx.arena;
         let mut buffered: Option<Value> = None;
+        let path = self.path;
         let mut matches = |ctx: &mut Ctx<'_>, branch: NodeId| -> bool {
             let r = arena.resolve(branch);
             match &arena.node(r).kind {
                 NodeKind::Any => true,
                 NodeKind::Never => false,
-                // The common case, `oneOf: [{type: string}, {type: 'null'}]`: no buffer needed.
-                NodeKind::Checks(c) if c.is_type_only() => {
-                    c.types.is_none_or(|t| t.allows(kind, integral))
-                }
+                // A branch whose `type` rules the value out, or that is a bare `type` (the common
+                // `oneOf: [{type: string}, {type: 'null'}]`): decided without buffering.
+                NodeKind::Checks(c) if c.types.is_some_and(|t| !t.allows(kind, integral)) => false,
+                NodeKind::Checks(c) if c.is_type_only() => true,
                 _ => {
                     let value = buffered.get_or_insert_with(|| s.to_value());
-                    match try_branch(ctx, r, value, self.path) {
-                        Some(warnings) => {
-                            for w in warnings {
-                                ctx.findings.push(w);
-                            }
-                            true
-                        }
-                        None => false,
-                    }
+                    branch_passes(ctx, r, value, path)
                 }
             }
         };
@@ -435,13 +485,15 @@ impl CheckVisitor<'_, '_, '_, '_> {
         if !c.one_of.is_empty() {
             let passing = c.one_of.iter().filter(|&&b| matches(self.ctx, b)).count();
             if passing != 1 {
-                let actual = describe_scalar(s, self.ctx.show_values);
-                self.composition_error("oneOf", c.one_of.len(), passing, actual);
+                let show = self.ctx.show_values;
+                self.composition_error("oneOf", c.one_of.len(), passing, || {
+                    describe_scalar(s, show)
+                });
             }
         }
         if !c.any_of.is_empty() && !c.any_of.iter().any(|&b| matches(self.ctx, b)) {
-            let actual = describe_scalar(s, self.ctx.show_values);
-            self.composition_error("anyOf", c.any_of.len(), 0, actual);
+            let show = self.ctx.show_values;
+            self.composition_error("anyOf", c.any_of.len(), 0, || describe_scalar(s, show));
         }
     }
 
@@ -471,8 +523,13 @@ impl CheckVisitor<'_, '_, '_, '_> {
         keyword: &str,
         branches: usize,
         passing: usize,
-        actual: String,
+        actual: impl FnOnce() -> String,
     ) {
+        if self.ctx.verdict_only {
+            self.ctx.failed = true;
+            return;
+        }
+        let actual = actual();
         let alternatives = self.alternatives(keyword);
         let (expected, message) = if keyword == "oneOf" {
             (
@@ -495,9 +552,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
             self.path,
             self.id,
             keyword,
-            expected,
-            actual,
-            message,
+            || (expected, actual, message),
         );
     }
 
@@ -545,7 +600,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 } else {
                     ("oneOf", c.one_of.len())
                 };
-                self.composition_error(keyword, n, 0, actual);
+                self.composition_error(keyword, n, 0, || actual);
                 return Ok(());
             }
             _ => {}
@@ -559,30 +614,36 @@ impl CheckVisitor<'_, '_, '_, '_> {
             path: self.path,
             skip_composition: true,
         });
-        let actual = describe_value(&value, self.ctx.show_values);
+        let show = self.ctx.show_values;
         if !c.one_of.is_empty() {
-            let mut passing = 0;
-            let mut kept = Vec::new();
-            for &b in &c.one_of {
-                if let Some(w) = try_branch(self.ctx, b, &value, self.path) {
-                    passing += 1;
-                    kept = w;
-                }
-            }
-            if passing == 1 {
-                self.ctx.findings.extend(kept);
+            let passing: Vec<NodeId> = c
+                .one_of
+                .iter()
+                .copied()
+                .filter(|&b| branch_passes(self.ctx, b, &value, self.path))
+                .collect();
+            if let [only] = passing[..] {
+                let warnings = branch_warnings(self.ctx, only, &value, self.path);
+                self.ctx.findings.extend(warnings);
             } else {
-                self.composition_error("oneOf", c.one_of.len(), passing, actual.clone());
+                self.composition_error("oneOf", c.one_of.len(), passing.len(), || {
+                    describe_value(&value, show)
+                });
             }
         }
         if !c.any_of.is_empty() {
             match c
                 .any_of
                 .iter()
-                .find_map(|&b| try_branch(self.ctx, b, &value, self.path))
+                .copied()
+                .find(|&b| branch_passes(self.ctx, b, &value, self.path))
             {
-                Some(w) => self.ctx.findings.extend(w),
-                None => self.composition_error("anyOf", c.any_of.len(), 0, actual),
+                Some(b) => {
+                    let warnings = branch_warnings(self.ctx, b, &value, self.path);
+                    self.ctx.findings.extend(warnings);
+                }
+                None => self
+                    .composition_error("anyOf", c.any_of.len(), 0, || describe_value(&value, show)),
             }
         }
         Ok(())
@@ -605,7 +666,10 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 })?;
                 continue;
             }
-            if let Some(j) = c.required_elsewhere.iter().position(|r| **r == *key)
+            if let Some(j) = c
+                .required_elsewhere
+                .iter()
+                .position(|r| r.as_bytes() == &*key)
                 && let Some(flag) = seen_elsewhere.get_mut(j)
             {
                 *flag = true;
@@ -625,9 +689,16 @@ impl CheckVisitor<'_, '_, '_, '_> {
                         &child,
                         self.id,
                         "additionalProperties",
-                        "no property other than the documented ones".into(),
-                        actual,
-                        format!("property {key:?} is not allowed (additionalProperties: false)"),
+                        || {
+                            (
+                                "no property other than the documented ones".into(),
+                                actual,
+                                format!(
+                                    "property {:?} is not allowed (additionalProperties: false)",
+                                    String::from_utf8_lossy(&key)
+                                ),
+                            )
+                        },
                     );
                 }
                 Some(Additional::Allowed) => {
@@ -643,9 +714,16 @@ impl CheckVisitor<'_, '_, '_, '_> {
                             &child,
                             self.id,
                             "properties",
-                            "only documented properties".into(),
-                            actual,
-                            format!("property {key:?} is not documented in the spec"),
+                            || {
+                                (
+                                    "only documented properties".into(),
+                                    actual,
+                                    format!(
+                                        "property {:?} is not documented in the spec",
+                                        String::from_utf8_lossy(&key)
+                                    ),
+                                )
+                            },
                         );
                     } else {
                         map.next_value::<IgnoredAny>()?;
@@ -657,7 +735,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
             if seen.get(i) {
                 continue;
             }
-            let child = self.path.child(Seg::Key(&p.name));
+            let child = self.path.child(Seg::Key(p.name.as_bytes()));
             if p.required {
                 self.ctx.push(
                     FindingKind::Required,
@@ -665,9 +743,13 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     &child,
                     self.id,
                     "required",
-                    format!("property {:?}", p.name),
-                    "absent".into(),
-                    format!("required property {:?} is missing", p.name),
+                    || {
+                        (
+                            format!("property {:?}", p.name),
+                            "absent".into(),
+                            format!("required property {:?} is missing", p.name),
+                        )
+                    },
                 );
             } else if self.ctx.warnings {
                 self.ctx.push(
@@ -676,24 +758,32 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     &child,
                     p.node,
                     "",
-                    format!("property {:?} (documented)", p.name),
-                    "absent".into(),
-                    format!("documented property {:?} is absent", p.name),
+                    || {
+                        (
+                            format!("property {:?} (documented)", p.name),
+                            "absent".into(),
+                            format!("documented property {:?} is absent", p.name),
+                        )
+                    },
                 );
             }
         }
         for (j, name) in c.required_elsewhere.iter().enumerate() {
             if !seen_elsewhere.get(j).copied().unwrap_or(false) {
-                let child = self.path.child(Seg::Key(name));
+                let child = self.path.child(Seg::Key(name.as_bytes()));
                 self.ctx.push(
                     FindingKind::Required,
                     Severity::Error,
                     &child,
                     self.id,
                     "required",
-                    format!("property {name:?}"),
-                    "absent".into(),
-                    format!("required property {name:?} is missing"),
+                    || {
+                        (
+                            format!("property {name:?}"),
+                            "absent".into(),
+                            format!("required property {name:?} is missing"),
+                        )
+                    },
                 );
             }
         }
@@ -761,9 +851,13 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     self.path,
                     self.id,
                     keyword,
-                    format!("{cmp} {b} {what}"),
-                    format!("{n} {what}"),
-                    format!("{n} {what}, expected {cmp} {b}"),
+                    || {
+                        (
+                            format!("{cmp} {b} {what}"),
+                            format!("{n} {what}"),
+                            format!("{n} {what}, expected {cmp} {b}"),
+                        )
+                    },
                 );
             }
         }
@@ -771,8 +865,8 @@ impl CheckVisitor<'_, '_, '_, '_> {
 
     fn wrong_composite<'de, D: Deserializer<'de>>(mut self, d: D) -> Result<(), D::Error> {
         let value = Value::deserialize(d)?;
-        let actual = describe_value(&value, self.ctx.show_values);
-        self.type_error(actual);
+        let show = self.ctx.show_values;
+        self.type_error(|| describe_value(&value, show));
         Ok(())
     }
 }
@@ -838,32 +932,42 @@ impl<'de> Visitor<'de> for CheckVisitor<'_, '_, '_, '_> {
     }
 }
 
-/// Object keys, borrowed from the input when they have no escapes.
+/// Object keys as bytes, borrowed from the input when they have no escapes.
+///
+/// Asked for as bytes: serde_json then skips its per-string UTF-8 check (the bytes entry point
+/// checks the whole body once, `lib.rs`), and keys are matched against property names as bytes.
+/// A key becomes text only for a finding. Other deserializers (a `Value`) hand out `str`s.
 struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
+    type Value = Cow<'de, [u8]>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
+        d.deserialize_bytes(self)
     }
 }
 
 impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
+    type Value = Cow<'de, [u8]>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object key")
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
+        Ok(Cow::Borrowed(v.as_bytes()))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_string()))
+        Ok(Cow::Owned(v.as_bytes().to_vec()))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
+        Ok(Cow::Owned(v.into_bytes()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_string()))
+        Ok(Cow::Owned(v.to_string().into_bytes()))
+    }
+    fn visit_borrowed_bytes<E>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_vec()))
     }
 }
 
