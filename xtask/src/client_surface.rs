@@ -233,10 +233,8 @@ fn wrapper(index: usize, m: &Method) -> Result<TokenStream, String> {
         #(#docs)*
         #[doc = #op_doc]
         pub async fn #name #generics (#inputs) -> ::std::result::Result<ResponseValue<#success>, crate::Error> {
-            match crate::hooks::record(self.#raw.#name(#(#args),*)).await {
-                (Ok(value), _) => Ok(value),
-                (Err(error), record) => Err(crate::Error::from_generated(&OPERATIONS[#index], error, record).await),
-            }
+            let (result, record) = crate::hooks::record(self.#raw.#name(#(#args),*)).await;
+            crate::hooks::finish(&OPERATIONS[#index], result, record).await
         }
     })
 }

@@ -25,6 +25,8 @@ const MIN_API_KEY_LEN: usize = 8;
 #[derive(Clone, Debug)]
 pub struct Inner {
     pub(crate) retry: RetryPolicy,
+    #[cfg(feature = "validation")]
+    pub(crate) validation: Option<crate::ResponseValidation>,
 }
 
 /// A client of the OmniDimension API. Cheap to clone (clones share one connection pool).
@@ -101,9 +103,19 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
+    #[cfg(feature = "validation")]
+    validation: Option<crate::ResponseValidation>,
 }
 
 impl ClientBuilder {
+    /// Check every response against the spec (feature `validation`); see
+    /// [`crate::ResponseValidation`].
+    #[cfg(feature = "validation")]
+    pub fn validate_responses(mut self, validation: crate::ResponseValidation) -> Self {
+        self.validation = Some(validation);
+        self
+    }
+
     /// The API key, sent as `Authorization: Bearer <key>`.
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
@@ -177,6 +189,8 @@ impl ClientBuilder {
             .map_err(ConfigError::HttpClient)?;
         let inner = Inner {
             retry: self.retry.unwrap_or_default(),
+            #[cfg(feature = "validation")]
+            validation: self.validation,
         };
         Ok(Client {
             raw: generated::Client::new_with_client(&base_url, http, inner),

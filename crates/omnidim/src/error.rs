@@ -137,6 +137,19 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// Strict response validation found the success response not matching the spec
+    /// (feature `validation`, `ResponseValidation::strict(true)`).
+    #[cfg(feature = "validation")]
+    #[error("{operation}: HTTP {status}: response rejected by strict validation: {} error finding(s), first: {}", report.count(omnidim_validator::Severity::Error), report.findings.first().map(|f| format!("{} {}", f.instance, f.message)).unwrap_or_default())]
+    ResponseRejected {
+        /// The spec's operationId.
+        operation: &'static str,
+        /// HTTP status code.
+        status: u16,
+        /// The validation report.
+        report: Box<omnidim_validator::Report>,
+    },
+
     /// The request could not be built from the given arguments.
     #[error("{operation}: invalid request: {message}")]
     InvalidRequest {
@@ -181,6 +194,8 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::InvalidResponse { operation, .. }
             | Error::InvalidRequest { operation, .. } => Some(operation),
+            #[cfg(feature = "validation")]
+            Error::ResponseRejected { operation, .. } => Some(operation),
         }
     }
 
@@ -188,6 +203,8 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::InvalidResponse { status, .. } => Some(*status),
+            #[cfg(feature = "validation")]
+            Error::ResponseRejected { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
             _ => None,
         }

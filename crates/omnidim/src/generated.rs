@@ -2898,17 +2898,11 @@ Operation `getBulkCallLiveStatus` (`GET /bulk-call/{bulk_call_id}/live-status`).
         ResponseValue<types::GetBulkCallLiveStatusResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.get_bulk_call_live_status(bulk_call_id))
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[0usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.get_bulk_call_live_status(bulk_call_id),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[0usize], result, record).await
     }
     /**List bulk-call campaigns
 
@@ -2933,17 +2927,11 @@ Operation `fetchBulkCalls` (`GET /calls/bulk_call`). Errors are [`crate::Error`]
         ResponseValue<types::FetchBulkCallsResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.fetch_bulk_calls(pageno, pagesize, status))
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[1usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.fetch_bulk_calls(pageno, pagesize, status),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[1usize], result, record).await
     }
     /**Create a bulk-call campaign
 
@@ -2964,15 +2952,9 @@ Operation `createBulkCall` (`POST /calls/bulk_call/create`). Errors are [`crate:
         ResponseValue<types::CreateBulkCallResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.create_bulk_call(body)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[2usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(self.raw.create_bulk_call(body))
+            .await;
+        crate::hooks::finish(&OPERATIONS[2usize], result, record).await
     }
     /**Bulk call details
 
@@ -2990,15 +2972,9 @@ Operation `getBulkCall` (`GET /calls/bulk_call/{bulk_call_id}`). Errors are [`cr
         &'a self,
         bulk_call_id: i64,
     ) -> ::std::result::Result<ResponseValue<types::GetBulkCallResponse>, crate::Error> {
-        match crate::hooks::record(self.raw.get_bulk_call(bulk_call_id)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[3usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(self.raw.get_bulk_call(bulk_call_id))
+            .await;
+        crate::hooks::finish(&OPERATIONS[3usize], result, record).await
     }
     /**Pause, resume or reschedule a bulk-call campaign
 
@@ -3021,16 +2997,11 @@ Operation `bulkCallActions` (`PUT /calls/bulk_call/{bulk_call_id}`). Errors are 
         ResponseValue<types::BulkCallActionsResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.bulk_call_actions(bulk_call_id, body)).await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[4usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.bulk_call_actions(bulk_call_id, body),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[4usize], result, record).await
     }
     /**Cancel a bulk-call campaign
 
@@ -3051,15 +3022,11 @@ Operation `cancelBulkCall` (`DELETE /calls/bulk_call/{bulk_call_id}`). Errors ar
         ResponseValue<types::CancelBulkCallResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.cancel_bulk_call(bulk_call_id)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[5usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.cancel_bulk_call(bulk_call_id),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[5usize], result, record).await
     }
     /**Add contacts to a campaign in bulk
 
@@ -3082,17 +3049,11 @@ Operation `addBulkCallContacts` (`POST /calls/bulk_call/{bulk_call_id}/add_conta
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.add_bulk_call_contacts(bulk_call_id, body))
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[6usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.add_bulk_call_contacts(bulk_call_id, body),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[6usize], result, record).await
     }
     /**Change a campaign's concurrent-call limit
 
@@ -3115,19 +3076,11 @@ Operation `updateBulkCallConcurrency` (`PUT /calls/bulk_call/{bulk_call_id}/conc
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(
+        let (result, record) = crate::hooks::record(
                 self.raw.update_bulk_call_concurrency(bulk_call_id, body),
             )
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[7usize], error, record)
-                        .await,
-                )
-            }
-        }
+            .await;
+        crate::hooks::finish(&OPERATIONS[7usize], result, record).await
     }
     /**Set a campaign's daily stop/start times
 
@@ -3150,19 +3103,11 @@ Operation `setBulkCallDailyTimeControl` (`PUT /calls/bulk_call/{bulk_call_id}/da
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(
+        let (result, record) = crate::hooks::record(
                 self.raw.set_bulk_call_daily_time_control(bulk_call_id, body),
             )
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[8usize], error, record)
-                        .await,
-                )
-            }
-        }
+            .await;
+        crate::hooks::finish(&OPERATIONS[8usize], result, record).await
     }
     /**List a campaign's contact lines
 
@@ -3195,7 +3140,7 @@ Operation `listBulkCallLines` (`GET /calls/bulk_call/{bulk_call_id}/lines`). Err
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(
+        let (result, record) = crate::hooks::record(
                 self
                     .raw
                     .list_bulk_call_lines(
@@ -3208,16 +3153,8 @@ Operation `listBulkCallLines` (`GET /calls/bulk_call/{bulk_call_id}/lines`). Err
                         search,
                     ),
             )
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[9usize], error, record)
-                        .await,
-                )
-            }
-        }
+            .await;
+        crate::hooks::finish(&OPERATIONS[9usize], result, record).await
     }
     /**Manually retry a bulk-call campaign
 
@@ -3240,15 +3177,11 @@ Operation `retryBulkCall` (`POST /calls/bulk_call/{bulk_call_id}/manual_retry`).
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.retry_bulk_call(bulk_call_id, body)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[10usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.retry_bulk_call(bulk_call_id, body),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[10usize], result, record).await
     }
     /**List a campaign's rotation numbers
 
@@ -3269,15 +3202,11 @@ Operation `listBulkCallNumbers` (`GET /calls/bulk_call/{bulk_call_id}/numbers`).
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.list_bulk_call_numbers(bulk_call_id)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[11usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.list_bulk_call_numbers(bulk_call_id),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[11usize], result, record).await
     }
     /**Add a number to a campaign's rotation pool
 
@@ -3300,17 +3229,11 @@ Operation `addBulkCallNumber` (`POST /calls/bulk_call/{bulk_call_id}/numbers`). 
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.add_bulk_call_number(bulk_call_id, body))
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[12usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.add_bulk_call_number(bulk_call_id, body),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[12usize], result, record).await
     }
     /**Activate or deactivate a rotation number
 
@@ -3335,19 +3258,11 @@ Operation `updateBulkCallNumber` (`PUT /calls/bulk_call/{bulk_call_id}/numbers/{
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(
+        let (result, record) = crate::hooks::record(
                 self.raw.update_bulk_call_number(bulk_call_id, assignment_id, body),
             )
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[13usize], error, record)
-                        .await,
-                )
-            }
-        }
+            .await;
+        crate::hooks::finish(&OPERATIONS[13usize], result, record).await
     }
     /**Start a bulk-call campaign
 
@@ -3370,15 +3285,11 @@ Operation `startBulkCall` (`POST /calls/bulk_call/{bulk_call_id}/start`). Errors
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.start_bulk_call(bulk_call_id, body)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[14usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.start_bulk_call(bulk_call_id, body),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[14usize], result, record).await
     }
     /**Add one contact to a campaign
 
@@ -3401,17 +3312,11 @@ Operation `addBulkCallContact` (`POST /calls/bulk_call/{campaign_id}/add_contact
         ResponseValue<types::AddBulkCallContactResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.add_bulk_call_contact(campaign_id, body))
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[15usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(
+                self.raw.add_bulk_call_contact(campaign_id, body),
+            )
+            .await;
+        crate::hooks::finish(&OPERATIONS[15usize], result, record).await
     }
     /**Dispatch an outbound call
 
@@ -3430,15 +3335,8 @@ Operation `dispatchCall` (`POST /calls/dispatch`). Errors are [`crate::Error`] n
         ResponseValue<types::DispatchCallResponse>,
         crate::Error,
     > {
-        match crate::hooks::record(self.raw.dispatch_call(body)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[16usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(self.raw.dispatch_call(body)).await;
+        crate::hooks::finish(&OPERATIONS[16usize], result, record).await
     }
     /**List call logs
 
@@ -3464,21 +3362,13 @@ Operation `listCallLogs` (`GET /calls/logs`). Errors are [`crate::Error`] naming
         pageno: Option<i64>,
         pagesize: Option<i64>,
     ) -> ::std::result::Result<ResponseValue<types::CallLogList>, crate::Error> {
-        match crate::hooks::record(
+        let (result, record) = crate::hooks::record(
                 self
                     .raw
                     .list_call_logs(agentid, bulk_call_id, call_status, pageno, pagesize),
             )
-            .await
-        {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[17usize], error, record)
-                        .await,
-                )
-            }
-        }
+            .await;
+        crate::hooks::finish(&OPERATIONS[17usize], result, record).await
     }
     /**Get a call log
 
@@ -3496,14 +3386,8 @@ Operation `getCallLog` (`GET /calls/logs/{call_log_id}`). Errors are [`crate::Er
         &'a self,
         call_log_id: i64,
     ) -> ::std::result::Result<ResponseValue<types::CallLogList>, crate::Error> {
-        match crate::hooks::record(self.raw.get_call_log(call_log_id)).await {
-            (Ok(value), _) => Ok(value),
-            (Err(error), record) => {
-                Err(
-                    crate::Error::from_generated(&OPERATIONS[18usize], error, record)
-                        .await,
-                )
-            }
-        }
+        let (result, record) = crate::hooks::record(self.raw.get_call_log(call_log_id))
+            .await;
+        crate::hooks::finish(&OPERATIONS[18usize], result, record).await
     }
 }

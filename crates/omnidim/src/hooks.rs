@@ -27,6 +27,9 @@ pub struct CallRecord {
     pub retry_after: Option<Duration>,
     /// Attempts made (1 when there was no retry).
     pub attempts: u32,
+    /// Strict response validation rejected the response (feature `validation`).
+    #[cfg(feature = "validation")]
+    pub rejected: Option<Box<crate::Report>>,
 }
 
 tokio::task_local! {
@@ -53,6 +56,62 @@ fn note(response: &reqwest::Result<reqwest::Response>, attempt: u32) {
             c.retry_after = crate::retry::retry_after(r.headers());
         }
     });
+}
+
+impl GeneratedClient {
+    /// With the `validation` feature and a configured validator: read the body, check it, hand
+    /// back an identical response. Otherwise: the response as it is.
+    async fn validated(
+        &self,
+        result: reqwest::Result<reqwest::Response>,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        #[cfg(feature = "validation")]
+        if let Some(validation) = &self.inner().validation {
+            let response = result?;
+            let status = response.status();
+            let version = response.version();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            let content_type = headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            if let Some(report) = validation.check(operation, status.as_u16(), content_type, &body)
+            {
+                let _ = CALL.try_with(|c| c.borrow_mut().rejected = Some(Box::new(report)));
+            }
+            let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+            *rebuilt.status_mut() = status;
+            *rebuilt.version_mut() = version;
+            *rebuilt.headers_mut() = headers;
+            return Ok(reqwest::Response::from(rebuilt));
+        }
+        let _ = operation;
+        result
+    }
+}
+
+/// Turn a generated call's result into the client's (called by the generated wrappers).
+#[doc(hidden)]
+pub async fn finish<T, E: serde::Serialize>(
+    operation: &'static crate::Operation,
+    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+    record: CallRecord,
+) -> Result<progenitor_client::ResponseValue<T>, crate::Error> {
+    // Strict validation rejected the response: that is the error, whether or not the body also
+    // failed to decode into the generated type.
+    #[cfg(feature = "validation")]
+    if let Some(report) = record.rejected {
+        return Err(crate::Error::ResponseRejected {
+            operation: operation.id,
+            status: record.status.unwrap_or_default(),
+            report,
+        });
+    }
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => Err(crate::Error::from_generated(operation, error, record).await),
+    }
 }
 
 impl ClientHooks<Inner> for GeneratedClient {
@@ -82,7 +141,7 @@ impl ClientHooks<Inner> for GeneratedClient {
             let result = self.client().execute(request).await;
             note(&result, attempt);
             let Some(next) = spare else {
-                return result;
+                return self.validated(result, id).await;
             };
             let wait = match &result {
                 Ok(response) if RetryPolicy::is_retryable_status(response.status()) => {
@@ -90,11 +149,11 @@ impl ClientHooks<Inner> for GeneratedClient {
                         .unwrap_or_else(|| policy.backoff(attempt))
                 }
                 Err(e) if e.is_connect() || e.is_timeout() => policy.backoff(attempt),
-                _ => return result,
+                _ => return self.validated(result, id).await,
             };
             if started.elapsed() + wait > policy.max_elapsed {
                 tracing::debug!(operation = id, attempt, ?wait, "retry budget exhausted");
-                return result;
+                return self.validated(result, id).await;
             }
             match &result {
                 Ok(r) => tracing::warn!(

@@ -35,6 +35,8 @@ pub mod hooks;
 mod operation;
 pub mod retry;
 mod tls;
+#[cfg(feature = "validation")]
+mod validation;
 
 /// Code generated from the spec by `cargo xtask regenerate`. Never edited by hand.
 #[allow(missing_docs, clippy::all, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -49,3 +51,5 @@ pub use error::{ApiErrorBody, ConfigError, Error, TransportKind};
 pub use generated::{ByteStream, OPERATIONS, ResponseValue, roundtrip_success_body, types};
 pub use operation::Operation;
 pub use retry::RetryPolicy;
+#[cfg(feature = "validation")]
+pub use validation::{Finding, Report, ResponseValidation, Severity, Validator};

@@ -1,0 +1,148 @@
+//! `omnidim validate` end to end: exit codes, formats, NDJSON streams.
+
+use assert_cmd::Command;
+
+fn omnidim() -> Command {
+    Command::cargo_bin("omnidim").unwrap()
+}
+
+fn example() -> String {
+    let spec = omnidim_spec::Spec::embedded().unwrap();
+    let p = "/paths/~1calls~1bulk_call~1{bulk_call_id}/get/responses/200/content/application~1json/example";
+    spec.document().pointer(p).unwrap().to_string()
+}
+
+#[test]
+fn a_valid_body_exits_0() {
+    let out = omnidim()
+        .args(["validate", "--operation", "getBulkCall", "-"])
+        .write_stdin(example())
+        .assert()
+        .code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.starts_with("getBulkCall 200: valid"), "{text}");
+}
+
+#[test]
+fn a_type_error_exits_1_with_a_json_report() {
+    let body = example().replace("\"id\":314", "\"id\":\"314\"");
+    let out = omnidim()
+        .args(["validate", "--operation", "getBulkCall", "--format", "json"])
+        .write_stdin(body)
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["findings"][0]["instance"], "/details/id");
+    assert_eq!(report["findings"][0]["severity"], "error");
+    assert_eq!(
+        report["findings"][0]["schema"],
+        "#/components/schemas/BulkCallDetail/properties/id/type"
+    );
+}
+
+#[test]
+fn an_html_body_exits_1() {
+    omnidim()
+        .args(["validate", "--operation", "getBulkCall", "--status", "502"])
+        .write_stdin("<html>Bad gateway</html>")
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let body = example().replacen("\"details\":{", "\"details\":{\"new_field\":1,", 1);
+    assert!(body.contains("new_field"));
+    omnidim()
+        .args(["validate", "--operation", "getBulkCall"])
+        .write_stdin(body.clone())
+        .assert()
+        .code(0);
+    omnidim()
+        .args(["validate", "--operation", "getBulkCall", "--strict"])
+        .write_stdin(body)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_with_one_line() {
+    let out = omnidim()
+        .args(["validate", "--operation", "noSuchOp"])
+        .write_stdin("{}")
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("noSuchOp"), "{err}");
+    let out = omnidim()
+        .args([
+            "validate",
+            "--operation",
+            "getBulkCall",
+            "/nonexistent/body.json",
+        ])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("/nonexistent/body.json") && err.lines().count() == 1,
+        "{err}"
+    );
+    omnidim()
+        .args(["validate"])
+        .write_stdin("{}")
+        .assert()
+        .code(2);
+    omnidim()
+        .args(["validate", "--format", "xml", "--operation", "getBulkCall"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn an_ndjson_stream() {
+    let dir = std::env::temp_dir().join(format!("omnidim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("recorded.ndjson");
+    let lines = [
+        format!(
+            "{{\"operation\":\"getBulkCall\",\"status\":200,\"body\":{}}}",
+            example()
+        ),
+        "{\"operation\":\"getBulkCall\",\"status\":404,\"body\":{\"error\":\"not found\"}}"
+            .to_string(),
+        "{\"operation\":\"getBulkCall\",\"status\":502,\"body\":\"<html>bad gateway</html>\"}"
+            .to_string(),
+    ];
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = omnidim()
+        .args(["validate", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("3 response(s): 2 passed, 1 failed"), "{text}");
+    let out = omnidim()
+        .args(["validate", "--format", "json", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    assert_eq!(
+        String::from_utf8(out.get_output().stdout.clone())
+            .unwrap()
+            .lines()
+            .count(),
+        3
+    );
+
+    std::fs::write(&path, "{\"operation\": \"getBulkCall\"\n").unwrap();
+    let out = omnidim()
+        .args(["validate", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("recorded.ndjson:1"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
