@@ -87,6 +87,13 @@ impl Client {
         self.raw.baseurl()
     }
 
+    /// The configured HTTP client (bearer header, TLS, timeouts, no redirects), for requests the
+    /// typed methods do not cover. Requests sent with it are not retried.
+    pub fn http_client(&self) -> &reqwest::Client {
+        use progenitor_client::ClientInfo;
+        self.raw.client()
+    }
+
     /// The progenitor-generated client this one wraps, for what the wrapper does not offer
     /// (its methods return progenitor's error type, without the operation name).
     pub fn generated(&self) -> &generated::Client {

@@ -148,7 +148,11 @@ impl ClientHooks<Inner> for GeneratedClient {
                     crate::retry::retry_after(response.headers())
                         .unwrap_or_else(|| policy.backoff(attempt))
                 }
-                Err(e) if e.is_connect() || e.is_timeout() => policy.backoff(attempt),
+                // Connection refused, reset or closed before an answer, or a timeout: nothing was
+                // answered, and only requests that may be repeated get here.
+                Err(e) if !e.is_builder() && !e.is_redirect() && !e.is_decode() => {
+                    policy.backoff(attempt)
+                }
                 _ => return self.validated(result, id).await,
             };
             if started.elapsed() + wait > policy.max_elapsed {

@@ -3,7 +3,7 @@
 //! A retried `dispatchCall` can ring a real person twice, so the rule is strict:
 //!
 //! - **Read-only operations** (GET, HEAD) are retried on `429`, `502`, `503`, `504`, on connection
-//!   failures and on timeouts.
+//!   failures (refused, reset, closed before an answer) and on timeouts.
 //! - **Everything else** (every POST, PUT, PATCH, DELETE: dispatching a call, creating or starting a
 //!   campaign, adding contacts, retrying a campaign, ...) is **never** retried automatically, unless
 //!   the operation accepts an `Idempotency-Key` header and the caller set one, in which case the

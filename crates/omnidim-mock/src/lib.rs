@@ -1,0 +1,218 @@
+//! A local OmniDimension API, driven by the spec: for trying the client and testing against it
+//! without an API key and without dialing a real phone.
+//!
+//! [`MockServer::start`] binds a loopback port and answers every operation of the spec:
+//!
+//! - **Auth**: a request without `Authorization: Bearer <token>` gets 401 (any token is accepted).
+//! - **Request checks**: path and query parameters and the JSON body are checked against the
+//!   spec; a request that does not match gets 400 with a list of findings.
+//! - **Answers**: the operation's documented example (or a value built from its schema).
+//!   `Prefer: code=404` picks another documented response, `Prefer: example=NAME` a named example
+//!   (as Prism does).
+//! - **Faults**, per request with the header `X-Mock-Fault` or per server with
+//!   [`MockOptions::faults`]: `503` (any status), `429` (with `Retry-After`), `delay=MS`,
+//!   `truncate` (cut JSON body), `html` (an HTML error page), `drop` (connection closed without an
+//!   answer). See [`Fault`].
+//! - **Counts** of the requests received per operation ([`MockServer::received`]).
+
+mod respond;
+mod routes;
+mod validate_request;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use omnidim_spec::Spec;
+use tokio::net::TcpListener;
+
+pub use respond::Fault;
+
+/// The path prefix of the real API (`https://backend.omnidim.io/api/v1`), kept by the mock so
+/// that only the host part of a base URL changes.
+pub const BASE_PATH: &str = "/api/v1";
+/// Request bodies above this size get 413.
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// Why the mock could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    #[error(transparent)]
+    Spec(#[from] omnidim_spec::SpecError),
+    #[error("cannot compile the request schema at #{pointer}: {message}")]
+    Schema { pointer: String, message: String },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// How the mock behaves.
+#[derive(Clone, Debug, Default)]
+pub struct MockOptions {
+    /// Faults applied to the next requests, one per request, in order (then normal answers).
+    pub faults: Vec<Fault>,
+    /// A fault applied to every request (after `faults` run out).
+    pub always: Option<Fault>,
+}
+
+/// A running mock. Dropping it stops the server.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+pub(crate) struct State {
+    spec: Spec,
+    routes: Vec<routes::Route>,
+    request_schemas: validate_request::Schemas,
+    counts: Mutex<HashMap<String, Arc<AtomicU64>>>,
+    faults: Mutex<VecDeque<Fault>>,
+    always: Option<Fault>,
+}
+
+impl MockServer {
+    /// Start on a free loopback port with the embedded spec.
+    pub async fn start() -> Result<Self, MockError> {
+        Self::start_with(
+            Spec::embedded()?,
+            MockOptions::default(),
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .await
+    }
+
+    /// Start with a spec, options and an address (port 0 picks a free one).
+    pub async fn start_with(
+        spec: Spec,
+        options: MockOptions,
+        addr: SocketAddr,
+    ) -> Result<Self, MockError> {
+        let routes = routes::routes(&spec);
+        let request_schemas = validate_request::Schemas::compile(&spec)?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| MockError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| MockError::Bind { addr, source })?;
+        let state = Arc::new(State {
+            spec,
+            routes,
+            request_schemas,
+            counts: Mutex::new(HashMap::new()),
+            faults: Mutex::new(options.faults.into()),
+            always: options.always,
+        });
+        let task = tokio::spawn(serve(listener, state.clone()));
+        Ok(Self { addr, state, task })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to give a client, e.g. `http://127.0.0.1:40123/api/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{BASE_PATH}", self.addr)
+    }
+
+    /// How many requests for `operation_id` arrived (matched by method and path, whatever the
+    /// answer was).
+    pub fn received(&self, operation_id: &str) -> u64 {
+        self.state
+            .counts
+            .lock()
+            .map(|c| {
+                c.get(operation_id)
+                    .map(|n| n.load(Ordering::Relaxed))
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Queue faults for the next requests (one each, in order).
+    pub fn push_faults(&self, faults: impl IntoIterator<Item = Fault>) {
+        if let Ok(mut q) = self.state.faults.lock() {
+            q.extend(faults);
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(listener: TcpListener, state: Arc<State>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(state.clone(), req));
+            // An error here is a dropped connection (the `drop` fault) or a client going away.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// The service error that makes hyper close the connection without an answer.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("fault injected: connection dropped")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+type Answer = http::Response<Full<Bytes>>;
+
+async fn handle(state: Arc<State>, req: http::Request<Incoming>) -> Result<Answer, DropConnection> {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            return Ok(respond::error(
+                413,
+                "payload_too_large",
+                "request body over 10 MiB",
+            ));
+        }
+    };
+    let fault = respond::header_fault(&parts.headers).or_else(|| {
+        let queued = state.faults.lock().ok().and_then(|mut q| q.pop_front());
+        queued.or_else(|| state.always.clone())
+    });
+    respond::answer(&state, &parts, &body, fault).await
+}
+
+impl State {
+    fn count(&self, operation_id: &str) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts
+                .entry(operation_id.to_string())
+                .or_default()
+                .fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
