@@ -43,13 +43,16 @@ pub(crate) fn routes(spec: &Spec) -> Vec<Route> {
         .collect()
 }
 
+/// Path parameters by name, as they appear in the request path (percent-decoded).
+pub(crate) type PathParams = Vec<(String, String)>;
+
 /// The best route for `method` + `path` (relative to the base path), with its path parameters.
 /// `Err(true)` when the path exists under another method (405), `Err(false)` when not (404).
 pub(crate) fn find<'r>(
     routes: &'r [Route],
     method: &str,
     path: &str,
-) -> Result<(&'r Route, Vec<(String, String)>), bool> {
+) -> Result<(&'r Route, PathParams), bool> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let mut best: Option<(&Route, usize)> = None;
     let mut path_exists = false;
