@@ -147,11 +147,14 @@ mod tests {
         assert_eq!(params, [("bulk_call_id".to_string(), "314".to_string())]);
         let (r, _) = find(&routes, "POST", "/calls/bulk_call/9/add_contact").unwrap();
         assert_eq!(r.operation_id, "addBulkCallContact");
-        assert_eq!(
+        assert!(
             find(&routes, "PATCH", "/calls/bulk_call/314").unwrap_err(),
-            true
+            "405: the path exists"
         );
-        assert_eq!(find(&routes, "GET", "/nope").unwrap_err(), false);
+        assert!(
+            !find(&routes, "GET", "/nope").unwrap_err(),
+            "404: no such path"
+        );
         assert_eq!(percent_decode("a%20b%zz"), "a b%zz");
     }
 }
