@@ -26,6 +26,7 @@ struct Method {
 }
 
 pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
+    derive_json_schema(file);
     let methods = collect_methods(spec, file)?;
     let wrappers = methods
         .iter()
@@ -39,6 +40,7 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
         let path = &m.path;
         let tags = &m.tags;
         let idem = m.idempotency_key;
+        let signature = signature(m);
         quote! {
             crate::Operation {
                 id: #id,
@@ -47,8 +49,22 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
                 path: #path,
                 tags: &[#(#tags),*],
                 accepts_idempotency_key: #idem,
+                signature: #signature,
             }
         }
+    });
+    let schema_arms = methods
+        .iter()
+        .filter(|m| is_json_type(&m.success))
+        .map(|m| {
+            let id = &m.operation_id;
+            let ty = &m.success;
+            quote! { #id => Some(schemars::schema_for!(#ty)), }
+        });
+    let body_arms = methods.iter().filter_map(|m| {
+        let id = &m.operation_id;
+        let ty = body_type(&m.func)?;
+        Some(quote! { #id => Some(schemars::schema_for!(#ty)), })
     });
     let count = methods.len();
     let roundtrip_arms = methods.iter().filter(|m| is_json_type(&m.success)).map(|m| {
@@ -76,6 +92,26 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
             }
         }
 
+        /// The JSON Schema (schemars) of the generated success type of `operation_id`: what Rust
+        /// users get, for comparing with the spec (feature `schemars`).
+        #[cfg(feature = "schemars")]
+        pub fn success_type_schema(operation_id: &str) -> Option<schemars::Schema> {
+            match operation_id {
+                #(#schema_arms)*
+                _ => None,
+            }
+        }
+
+        /// The JSON Schema (schemars) of the generated request body type of `operation_id`
+        /// (feature `schemars`).
+        #[cfg(feature = "schemars")]
+        pub fn request_body_type_schema(operation_id: &str) -> Option<schemars::Schema> {
+            match operation_id {
+                #(#body_arms)*
+                _ => None,
+            }
+        }
+
         /// One method per operation; each forwards to the generated [`Client`] and returns
         /// [`crate::Error`], which names the operation.
         impl crate::Client {
@@ -85,6 +121,76 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
     .map_err(|e| format!("generated surface does not parse: {e}"))?;
     file.items.extend(extra.items);
     Ok(())
+}
+
+/// `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` on every type of `mod types`,
+/// so the client surface can be rendered from the Rust types without a default dependency.
+fn derive_json_schema(file: &mut syn::File) {
+    let attr: syn::Attribute =
+        syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]);
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut m.content else {
+            continue;
+        };
+        for it in items.iter_mut() {
+            match it {
+                syn::Item::Struct(s) if s.ident != "ConversionError" => s.attrs.push(attr.clone()),
+                syn::Item::Enum(e) => e.attrs.push(attr.clone()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `T` of the `body: &'a T` parameter, if the method takes a body.
+fn body_type(func: &syn::ImplItemFn) -> Option<syn::Type> {
+    func.sig.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
+            (syn::Pat::Ident(id), syn::Type::Reference(r)) if id.ident == "body" => {
+                Some((*r.elem).clone())
+            }
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
+    })
+}
+
+/// `get_bulk_call(bulk_call_id: i64) -> types::GetBulkCallResponse`, for the surface snapshots.
+fn signature(m: &Method) -> String {
+    let params: Vec<String> = m
+        .func
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            syn::FnArg::Typed(t) => Some(format!("{}: {}", tokens(&t.pat), tokens(&t.ty))),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    format!(
+        "{}({}) -> {}",
+        m.func.sig.ident,
+        params.join(", "),
+        tokens(&m.success)
+    )
+}
+
+/// Compact text of a type or pattern (`&'a types::Foo`, `Option<i64>`).
+fn tokens(t: &impl quote::ToTokens) -> String {
+    let text = t.to_token_stream().to_string();
+    text.replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& '", "&'")
+        .replace("& ", "&")
+        .replace("' a ", "'a ")
 }
 
 fn collect_methods(spec: &Spec, file: &syn::File) -> Result<Vec<Method>, String> {

@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///`AddBulkCallContactResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AddBulkCallContactResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub campaign_id: ::std::option::Option<f64>,
@@ -30,17 +31,20 @@ pub mod types {
     }
     ///`AddBulkCallContactsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AddBulkCallContactsBody {
         pub contacts: ::std::vec::Vec<BulkCallContactInput>,
     }
     ///`AddBulkCallNumberBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AddBulkCallNumberBody {
         ///Phone-number record ID. The Python SDK coerces a numeric string to an integer (its tests note that the API spec types such ids as strings, e.g. "177") and rejects anything else.
         pub phone_number_id: i64,
     }
     ///`BulkCallActionsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallActionsBody {
         ///Action to apply.
         pub action: BulkCallActionsBodyAction,
@@ -64,6 +68,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum BulkCallActionsBodyAction {
         #[serde(rename = "pause")]
         Pause,
@@ -112,6 +117,7 @@ pub mod types {
     }
     ///`BulkCallActionsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallActionsResponse {
         ///Campaign status after the action.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -129,12 +135,14 @@ pub mod types {
     }
     ///`BulkCallContact`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallContact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to_number: ::std::option::Option<::std::string::String>,
     }
     ///A contact to add to a campaign (body of addBulkCallContact, item of addBulkCallContacts).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallContactInput {
         ///Custom variables for this contact.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -150,6 +158,7 @@ pub mod types {
     }
     ///A bulk-call campaign with configuration, execution stats, and the active number pool.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallDetail {
         ///Whether failed calls are automatically retried.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -364,6 +373,7 @@ pub mod types {
     ///Comma-separated recipient list, or `false` when empty.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum BulkCallDetailEmailReportRecipients {
         String(::std::string::String),
         Boolean(bool),
@@ -384,6 +394,7 @@ pub mod types {
     ///Reason the campaign failed to start, or `false` when there is none.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum BulkCallDetailFailedReason {
         String(::std::string::String),
         Boolean(bool),
@@ -403,6 +414,7 @@ pub mod types {
     }
     ///`BulkCallNumberPoolEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallNumberPoolEntry {
         ///Calls dispatched on this number in this campaign.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -437,6 +449,7 @@ pub mod types {
     }
     ///A bulk-call campaign as listed by fetchBulkCalls.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bot_id: ::std::option::Option<f64>,
@@ -493,6 +506,7 @@ pub mod types {
     ///Recipient list, or `false` when empty.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum BulkCallSummaryEmailReportRecipients {
         String(::std::string::String),
         Boolean(bool),
@@ -513,6 +527,7 @@ pub mod types {
     ///Reason the campaign failed to start, or `false` when there is none.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum BulkCallSummaryFailedReason {
         String(::std::string::String),
         Boolean(bool),
@@ -532,6 +547,7 @@ pub mod types {
     }
     ///`BulkCallVariableConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BulkCallVariableConfig {
         ///Allowed values when `variable_type` is `enum`; `false` otherwise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -549,6 +565,7 @@ pub mod types {
     ///Allowed values when `variable_type` is `enum`; `false` otherwise.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum BulkCallVariableConfigEnumValues {
         Array(::std::vec::Vec<::std::string::String>),
         Boolean(bool),
@@ -566,6 +583,7 @@ pub mod types {
     }
     ///A call log entry.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Call {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aggregated_estimated_cost: ::std::option::Option<f64>,
@@ -668,6 +686,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CallCallDirection {
         #[serde(rename = "inbound")]
         Inbound,
@@ -713,6 +732,7 @@ pub mod types {
     ///Internal recording URL, or `false` when there is none.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CallInternalRecordingUrl {
         String(::std::string::String),
         Boolean(bool),
@@ -732,6 +752,7 @@ pub mod types {
     }
     ///Call-log envelope used by listCallLogs and getCallLog (getCallLog returns one entry in `call_log_data`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CallLogList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub call_log_data: ::std::vec::Vec<Call>,
@@ -742,6 +763,7 @@ pub mod types {
     ///Recording URL, or `false` when there is none.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CallRecordingUrl {
         String(::std::string::String),
         Boolean(bool),
@@ -761,6 +783,7 @@ pub mod types {
     }
     ///`CancelBulkCallResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CancelBulkCallResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_status: ::std::option::Option<::std::string::String>,
@@ -771,6 +794,7 @@ pub mod types {
     }
     ///`CreateBulkCallBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallBody {
         ///ID of the agent that handles the calls. Sent by the Python SDK 0.6.0 (must be an integer); not defined by any published spec snapshot.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -813,6 +837,7 @@ pub mod types {
     }
     ///`CreateBulkCallBodyCallConditionsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallBodyCallConditionsItem {
         ///Condition column (type undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -826,12 +851,14 @@ pub mod types {
     }
     ///`CreateBulkCallBodyContactListItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallBodyContactListItem {
         ///Number to call, E.164 with a leading `+` (the Python SDK rejects values that are not strings starting with `+`).
         pub phone_number: ::std::string::String,
     }
     ///Automatic retry of failed calls.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallBodyRetryConfig {
         ///Whether failed calls are retried automatically.
         #[serde(default)]
@@ -864,6 +891,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CreateBulkCallBodyRetryConfigAutoRetrySchedule {
         #[serde(rename = "immediately")]
         Immediately,
@@ -914,6 +942,7 @@ pub mod types {
     }
     ///Outbound number rotation settings. Sent by the Python SDK 0.6.0 (must be an object); not defined by any published spec snapshot.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallBodyRotation {
         ///Calls placed on a single number before rotating.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -933,6 +962,7 @@ pub mod types {
     }
     ///`CreateBulkCallBodyRotationNumbersItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallBodyRotationNumbersItem {
         ///Phone-number record ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -943,6 +973,7 @@ pub mod types {
     }
     ///`CreateBulkCallResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateBulkCallResponse {
         ///`scheduled` when `is_scheduled`, `waiting` for an empty dynamic campaign, otherwise dispatching.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -961,6 +992,7 @@ pub mod types {
     }
     ///`DispatchCallBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DispatchCallBody {
         ///ID of the agent that makes the call.
         pub agent_id: i64,
@@ -975,6 +1007,7 @@ pub mod types {
     }
     ///`DispatchCallResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DispatchCallResponse {
         ///Number of keys read from `call_context`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -993,6 +1026,7 @@ pub mod types {
     ///Empty JSON object; the Python SDK 0.6.0 sends `{}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EmptyBody(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1021,6 +1055,7 @@ pub mod types {
     }
     ///Error body. The published spec defines `error` and `message`; the Python SDK builds its error message from `error_description` first, then `error`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
@@ -1032,6 +1067,7 @@ pub mod types {
     }
     ///`FetchBulkCallsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct FetchBulkCallsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub records: ::std::vec::Vec<BulkCallSummary>,
@@ -1051,6 +1087,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum FetchBulkCallsResponseStatus {
         #[serde(rename = "success")]
         Success,
@@ -1096,6 +1133,7 @@ pub mod types {
     }
     ///`GetBulkCallLiveStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GetBulkCallLiveStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bulk_call_id: ::std::option::Option<f64>,
@@ -1108,6 +1146,7 @@ pub mod types {
     }
     ///Contact counts per state.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GetBulkCallLiveStatusResponseSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub busy: ::std::option::Option<f64>,
@@ -1126,6 +1165,7 @@ pub mod types {
     }
     ///`GetBulkCallResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GetBulkCallResponse {
         ///Original recipient list submitted with the campaign.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1148,6 +1188,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ListBulkCallLinesIncludeTotal {
         #[serde(rename = "true")]
         True,
@@ -1200,6 +1241,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ListCallLogsCallStatus {
         #[serde(rename = "completed")]
         Completed,
@@ -1252,6 +1294,7 @@ pub mod types {
     }
     ///`SetBulkCallDailyTimeControlBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SetBulkCallDailyTimeControlBody {
         ///Daily start hour as a 24-hour float.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1272,12 +1315,14 @@ pub mod types {
     }
     ///`UpdateBulkCallConcurrencyBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UpdateBulkCallConcurrencyBody {
         ///Maximum number of calls running in parallel.
         pub concurrent_call_limit: ::std::num::NonZeroU64,
     }
     ///`UpdateBulkCallNumberBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UpdateBulkCallNumberBody {
         ///Whether the number is eligible for dispatch.
         pub is_active: bool,
@@ -2586,6 +2631,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/bulk-call/{bulk_call_id}/live-status",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "get_bulk_call_live_status(bulk_call_id: i64) -> types::GetBulkCallLiveStatusResponse",
     },
     crate::Operation {
         id: "fetchBulkCalls",
@@ -2594,6 +2640,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "fetch_bulk_calls(pageno: Option<i64>, pagesize: Option<i64>, status: Option<&'a str>) -> types::FetchBulkCallsResponse",
     },
     crate::Operation {
         id: "createBulkCall",
@@ -2602,6 +2649,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/create",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "create_bulk_call(body: &'a types::CreateBulkCallBody) -> types::CreateBulkCallResponse",
     },
     crate::Operation {
         id: "getBulkCall",
@@ -2610,6 +2658,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "get_bulk_call(bulk_call_id: i64) -> types::GetBulkCallResponse",
     },
     crate::Operation {
         id: "bulkCallActions",
@@ -2618,6 +2667,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "bulk_call_actions(bulk_call_id: i64, body: &'a types::BulkCallActionsBody) -> types::BulkCallActionsResponse",
     },
     crate::Operation {
         id: "cancelBulkCall",
@@ -2626,6 +2676,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "cancel_bulk_call(bulk_call_id: i64) -> types::CancelBulkCallResponse",
     },
     crate::Operation {
         id: "addBulkCallContacts",
@@ -2634,6 +2685,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/add_contacts",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "add_bulk_call_contacts(bulk_call_id: i64, body: &'a types::AddBulkCallContactsBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "updateBulkCallConcurrency",
@@ -2642,6 +2694,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/concurrency",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "update_bulk_call_concurrency(bulk_call_id: i64, body: &'a types::UpdateBulkCallConcurrencyBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "setBulkCallDailyTimeControl",
@@ -2650,6 +2703,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/daily-time-control",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "set_bulk_call_daily_time_control(bulk_call_id: i64, body: &'a types::SetBulkCallDailyTimeControlBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "listBulkCallLines",
@@ -2658,6 +2712,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/lines",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "list_bulk_call_lines(bulk_call_id: i64, call_status: Option<&'a str>, cursor: Option<&'a str>, include_total: Option<types::ListBulkCallLinesIncludeTotal>, interaction_status: Option<&'a str>, pagesize: Option<i64>, search: Option<&'a str>) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "retryBulkCall",
@@ -2666,6 +2721,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/manual_retry",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "retry_bulk_call(bulk_call_id: i64, body: &'a types::EmptyBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "listBulkCallNumbers",
@@ -2674,6 +2730,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/numbers",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "list_bulk_call_numbers(bulk_call_id: i64) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "addBulkCallNumber",
@@ -2682,6 +2739,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/numbers",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "add_bulk_call_number(bulk_call_id: i64, body: &'a types::AddBulkCallNumberBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "updateBulkCallNumber",
@@ -2690,6 +2748,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/numbers/{assignment_id}",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "update_bulk_call_number(bulk_call_id: i64, assignment_id: i64, body: &'a types::UpdateBulkCallNumberBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "startBulkCall",
@@ -2698,6 +2757,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{bulk_call_id}/start",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "start_bulk_call(bulk_call_id: i64, body: &'a types::EmptyBody) -> ::serde_json::Map <::std::string::String,::serde_json::Value>",
     },
     crate::Operation {
         id: "addBulkCallContact",
@@ -2706,6 +2766,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/bulk_call/{campaign_id}/add_contact",
         tags: &["Bulk calls"],
         accepts_idempotency_key: false,
+        signature: "add_bulk_call_contact(campaign_id: i64, body: &'a types::BulkCallContactInput) -> types::AddBulkCallContactResponse",
     },
     crate::Operation {
         id: "dispatchCall",
@@ -2714,6 +2775,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/dispatch",
         tags: &["Calls"],
         accepts_idempotency_key: false,
+        signature: "dispatch_call(body: &'a types::DispatchCallBody) -> types::DispatchCallResponse",
     },
     crate::Operation {
         id: "listCallLogs",
@@ -2722,6 +2784,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/logs",
         tags: &["Calls"],
         accepts_idempotency_key: false,
+        signature: "list_call_logs(agentid: Option<i64>, bulk_call_id: Option<i64>, call_status: Option<types::ListCallLogsCallStatus>, pageno: Option<i64>, pagesize: Option<i64>) -> types::CallLogList",
     },
     crate::Operation {
         id: "getCallLog",
@@ -2730,6 +2793,7 @@ pub static OPERATIONS: [crate::Operation; 19usize] = [
         path: "/calls/logs/{call_log_id}",
         tags: &["Calls"],
         accepts_idempotency_key: false,
+        signature: "get_call_log(call_log_id: i64) -> types::CallLogList",
     },
 ];
 /// Decode `body` into the generated success type of `operation_id` and encode it back.
@@ -2873,6 +2937,118 @@ pub fn roundtrip_success_body(
                     .and_then(|typed| serde_json::to_value(&typed)),
             )
         }
+        _ => None,
+    }
+}
+/// The JSON Schema (schemars) of the generated success type of `operation_id`: what Rust
+/// users get, for comparing with the spec (feature `schemars`).
+#[cfg(feature = "schemars")]
+pub fn success_type_schema(operation_id: &str) -> Option<schemars::Schema> {
+    match operation_id {
+        "getBulkCallLiveStatus" => {
+            Some(schemars::schema_for!(types::GetBulkCallLiveStatusResponse))
+        }
+        "fetchBulkCalls" => Some(schemars::schema_for!(types::FetchBulkCallsResponse)),
+        "createBulkCall" => Some(schemars::schema_for!(types::CreateBulkCallResponse)),
+        "getBulkCall" => Some(schemars::schema_for!(types::GetBulkCallResponse)),
+        "bulkCallActions" => Some(schemars::schema_for!(types::BulkCallActionsResponse)),
+        "cancelBulkCall" => Some(schemars::schema_for!(types::CancelBulkCallResponse)),
+        "addBulkCallContacts" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "updateBulkCallConcurrency" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "setBulkCallDailyTimeControl" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "listBulkCallLines" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "retryBulkCall" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "listBulkCallNumbers" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "addBulkCallNumber" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "updateBulkCallNumber" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "startBulkCall" => {
+            Some(
+                schemars::schema_for!(
+                    ::serde_json::Map < ::std::string::String, ::serde_json::Value >
+                ),
+            )
+        }
+        "addBulkCallContact" => {
+            Some(schemars::schema_for!(types::AddBulkCallContactResponse))
+        }
+        "dispatchCall" => Some(schemars::schema_for!(types::DispatchCallResponse)),
+        "listCallLogs" => Some(schemars::schema_for!(types::CallLogList)),
+        "getCallLog" => Some(schemars::schema_for!(types::CallLogList)),
+        _ => None,
+    }
+}
+/// The JSON Schema (schemars) of the generated request body type of `operation_id`
+/// (feature `schemars`).
+#[cfg(feature = "schemars")]
+pub fn request_body_type_schema(operation_id: &str) -> Option<schemars::Schema> {
+    match operation_id {
+        "createBulkCall" => Some(schemars::schema_for!(types::CreateBulkCallBody)),
+        "bulkCallActions" => Some(schemars::schema_for!(types::BulkCallActionsBody)),
+        "addBulkCallContacts" => {
+            Some(schemars::schema_for!(types::AddBulkCallContactsBody))
+        }
+        "updateBulkCallConcurrency" => {
+            Some(schemars::schema_for!(types::UpdateBulkCallConcurrencyBody))
+        }
+        "setBulkCallDailyTimeControl" => {
+            Some(schemars::schema_for!(types::SetBulkCallDailyTimeControlBody))
+        }
+        "retryBulkCall" => Some(schemars::schema_for!(types::EmptyBody)),
+        "addBulkCallNumber" => Some(schemars::schema_for!(types::AddBulkCallNumberBody)),
+        "updateBulkCallNumber" => {
+            Some(schemars::schema_for!(types::UpdateBulkCallNumberBody))
+        }
+        "startBulkCall" => Some(schemars::schema_for!(types::EmptyBody)),
+        "addBulkCallContact" => Some(schemars::schema_for!(types::BulkCallContactInput)),
+        "dispatchCall" => Some(schemars::schema_for!(types::DispatchCallBody)),
         _ => None,
     }
 }

@@ -49,6 +49,8 @@ pub use client::{
 };
 pub use error::{ApiErrorBody, ConfigError, Error, TransportKind};
 pub use generated::{ByteStream, OPERATIONS, ResponseValue, roundtrip_success_body, types};
+#[cfg(feature = "schemars")]
+pub use generated::{request_body_type_schema, success_type_schema};
 pub use operation::Operation;
 pub use retry::RetryPolicy;
 #[cfg(feature = "validation")]

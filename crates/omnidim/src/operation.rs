@@ -14,6 +14,9 @@ pub struct Operation {
     /// Whether the operation takes an `Idempotency-Key` header, which makes a retry of a
     /// non-GET request safe when the caller sets one.
     pub accepts_idempotency_key: bool,
+    /// The Rust signature of the client method, e.g.
+    /// `get_bulk_call(bulk_call_id: i64) -> types::GetBulkCallResponse`.
+    pub signature: &'static str,
 }
 
 impl Operation {
