@@ -247,20 +247,20 @@ fn client_surface_per_tag() {
 /// The JSON types a schema allows (null separate), for comparing a spec schema with schemars'.
 fn kinds(s: &Value, resolve: &dyn Fn(&Value) -> Value) -> (Vec<String>, bool) {
     let s = resolve(s);
-    let mut kinds = Vec::new();
+    let mut found = Vec::new();
     let mut nullable = false;
     for key in ["oneOf", "anyOf"] {
         if let Some(branches) = s.get(key).and_then(Value::as_array) {
             for b in branches {
                 let (k, n) = kinds(b, resolve);
-                kinds.extend(k);
+                found.extend(k);
                 nullable |= n;
             }
         }
     }
     match s.get("type") {
         Some(Value::String(t)) if t == "null" => nullable = true,
-        Some(Value::String(t)) => kinds.push(t.clone()),
+        Some(Value::String(t)) => found.push(t.clone()),
         Some(Value::Array(a)) => {
             for t in a.iter().filter_map(Value::as_str) {
                 if t == "null" {
@@ -276,14 +276,14 @@ fn kinds(s: &Value, resolve: &dyn Fn(&Value) -> Value) -> (Vec<String>, bool) {
         if values.iter().any(Value::is_null) {
             nullable = true;
         }
-        if kinds.is_empty() && values.iter().any(Value::is_string) {
-            kinds.push("string".into());
+        if found.is_empty() && values.iter().any(Value::is_string) {
+            found.push("string".into());
         }
     }
     // JSON Schema's integer is a number; the generated code may say either for an integral field.
-    kinds.sort();
-    kinds.dedup();
-    (kinds, nullable)
+    found.sort();
+    found.dedup();
+    (found, nullable)
 }
 
 /// Compare a spec schema with the schemars schema of its generated type; push disagreements.
