@@ -266,7 +266,7 @@ fn kinds(s: &Value, resolve: &dyn Fn(&Value) -> Value) -> (Vec<String>, bool) {
                 if t == "null" {
                     nullable = true
                 } else {
-                    kinds.push(t.to_string())
+                    found.push(t.to_string())
                 }
             }
         }
