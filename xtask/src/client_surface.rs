@@ -67,6 +67,10 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
         Some(quote! { #id => Some(schemars::schema_for!(#ty)), })
     });
     let count = methods.len();
+    let invoke_arms = methods
+        .iter()
+        .map(invoke_arm)
+        .collect::<Result<Vec<_>, _>>()?;
     let roundtrip_arms = methods.iter().filter(|m| is_json_type(&m.success)).map(|m| {
         let id = &m.operation_id;
         let ty = &m.success;
@@ -116,6 +120,47 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
         /// [`crate::Error`], which names the operation.
         impl crate::Client {
             #(#wrappers)*
+
+            /// Call an operation by its `operationId`, with its arguments as JSON: path and query
+            /// parameters by name (absent optional ones may be left out), the request body under
+            /// `"body"`. Returns the status and the typed response encoded back to JSON.
+            ///
+            /// For generic tooling (the `omnidim` CLI, the end-to-end tests); code that knows the
+            /// operation should call its typed method. Arguments that do not decode into the
+            /// method's types give [`crate::Error::InvalidRequest`] without sending anything.
+            pub async fn call_operation(
+                &self,
+                operation_id: &str,
+                args: &serde_json::Map<String, serde_json::Value>,
+            ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
+                fn arg<T: serde::de::DeserializeOwned>(
+                    operation: &'static str,
+                    args: &serde_json::Map<String, serde_json::Value>,
+                    name: &str,
+                ) -> ::std::result::Result<T, crate::Error> {
+                    let value = args.get(name).cloned().unwrap_or(serde_json::Value::Null);
+                    serde_json::from_value(value).map_err(|e| crate::Error::InvalidRequest {
+                        operation,
+                        message: format!("argument {name:?}: {e}"),
+                    })
+                }
+                fn encode<T: serde::Serialize>(
+                    operation: &'static str,
+                    response: ResponseValue<T>,
+                ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
+                    let status = response.status().as_u16();
+                    serde_json::to_value(response.into_inner())
+                        .map(|v| (status, v))
+                        .map_err(|e| crate::Error::InvalidRequest { operation, message: format!("cannot encode the response: {e}") })
+                }
+                match operation_id {
+                    #(#invoke_arms)*
+                    other => Err(crate::Error::InvalidRequest {
+                        operation: "call_operation",
+                        message: format!("unknown operationId {other:?}"),
+                    }),
+                }
+            }
         }
     })
     .map_err(|e| format!("generated surface does not parse: {e}"))?;
@@ -143,6 +188,69 @@ fn derive_json_schema(file: &mut syn::File) {
                 _ => {}
             }
         }
+    }
+}
+
+/// One arm of `Client::call_operation`: decode each argument into the method's parameter type
+/// (owned: `&'a str` as `String`, `&'a T` as `T`, `Option<&'a str>` as `Option<String>`), call the
+/// typed method, encode the result.
+fn invoke_arm(m: &Method) -> Result<TokenStream, String> {
+    let id = &m.operation_id;
+    let name = &m.func.sig.ident;
+    let mut decls = Vec::new();
+    let mut pass = Vec::new();
+    for input in &m.func.sig.inputs {
+        let syn::FnArg::Typed(t) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(pat) = &*t.pat else {
+            return Err(format!("unexpected parameter pattern in `{name}`"));
+        };
+        let ident = &pat.ident;
+        let key = ident.to_string();
+        let (owned, call): (TokenStream, TokenStream) = match &*t.ty {
+            syn::Type::Reference(r) if is_str(&r.elem) => (quote!(String), quote!(&#ident)),
+            syn::Type::Reference(r) => {
+                let elem = &r.elem;
+                (quote!(#elem), quote!(&#ident))
+            }
+            ty => match option_of_reference(ty) {
+                Some(inner) if is_str(&inner) => {
+                    (quote!(Option<String>), quote!(#ident.as_deref()))
+                }
+                Some(inner) => (quote!(Option<#inner>), quote!(#ident.as_ref())),
+                None => (quote!(#ty), quote!(#ident)),
+            },
+        };
+        decls.push(quote! { let #ident: #owned = arg(op, args, #key)?; });
+        pass.push(call);
+    }
+    let success = &m.success;
+    let encode = if is_json_type(success) {
+        quote!(encode(op, response))
+    } else {
+        quote!(Ok((response.status().as_u16(), serde_json::Value::Null)))
+    };
+    Ok(quote! {
+        #id => {
+            let op: &'static str = #id;
+            #(#decls)*
+            let response = self.#name(#(#pass),*).await?;
+            #encode
+        }
+    })
+}
+
+fn is_str(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident("str"))
+}
+
+/// `T` of `Option<&'a T>`.
+fn option_of_reference(ty: &syn::Type) -> Option<syn::Type> {
+    let args = last_generic_args(ty, "Option")?;
+    match args.first()? {
+        syn::GenericArgument::Type(syn::Type::Reference(r)) => Some((*r.elem).clone()),
+        _ => None,
     }
 }
 

@@ -281,7 +281,7 @@ fn documented_answer(state: &State, operation: &Value, prefer: &Prefer) -> (u16,
     }
     let body = media
         .get("schema")
-        .map(|s| synthesize(state, s, 0))
+        .map(|s| omnidim_spec::sample::sample(&state.spec, s))
         .unwrap_or(json!({}));
     let body = match (status, body) {
         (400.., Value::Object(m)) if m.is_empty() => {
@@ -290,67 +290,6 @@ fn documented_answer(state: &State, operation: &Value, prefer: &Prefer) -> (u16,
         (_, b) => b,
     };
     (status, body)
-}
-
-/// A small value that satisfies `schema` (schema-level example first).
-fn synthesize(state: &State, schema: &Value, depth: usize) -> Value {
-    let Some(schema) = state.spec.deref(schema) else {
-        return Value::Null;
-    };
-    if depth > 16 {
-        return Value::Null;
-    }
-    if let Some(e) = schema.get("example") {
-        return e.clone();
-    }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    if let Some(branch) = schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))
-        .and_then(Value::as_array)
-        .and_then(|b| b.first())
-    {
-        return synthesize(state, branch, depth + 1);
-    }
-    let ty = match schema.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null"),
-        _ => "object",
-    };
-    match ty {
-        "object" => {
-            let mut out = serde_json::Map::new();
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-                for (name, sub) in props {
-                    if required.contains(&name.as_str()) {
-                        out.insert(name.clone(), synthesize(state, sub, depth + 1));
-                    }
-                }
-            }
-            Value::Object(out)
-        }
-        "array" => json!([]),
-        "string" => json!("string"),
-        "integer" => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(0)),
-        "number" => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(0.0)),
-        "boolean" => json!(false),
-        _ => Value::Null,
-    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod lint;
 mod load;
 mod operations;
 pub mod pointer;
+pub mod sample;
 pub mod schema_walk;
 mod strict_yaml;
 

@@ -3566,4 +3566,221 @@ Operation `getCallLog` (`GET /calls/logs/{call_log_id}`). Errors are [`crate::Er
             .await;
         crate::hooks::finish(&OPERATIONS[18usize], result, record).await
     }
+    /// Call an operation by its `operationId`, with its arguments as JSON: path and query
+    /// parameters by name (absent optional ones may be left out), the request body under
+    /// `"body"`. Returns the status and the typed response encoded back to JSON.
+    ///
+    /// For generic tooling (the `omnidim` CLI, the end-to-end tests); code that knows the
+    /// operation should call its typed method. Arguments that do not decode into the
+    /// method's types give [`crate::Error::InvalidRequest`] without sending anything.
+    pub async fn call_operation(
+        &self,
+        operation_id: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
+        fn arg<T: serde::de::DeserializeOwned>(
+            operation: &'static str,
+            args: &serde_json::Map<String, serde_json::Value>,
+            name: &str,
+        ) -> ::std::result::Result<T, crate::Error> {
+            let value = args.get(name).cloned().unwrap_or(serde_json::Value::Null);
+            serde_json::from_value(value)
+                .map_err(|e| crate::Error::InvalidRequest {
+                    operation,
+                    message: format!("argument {name:?}: {e}"),
+                })
+        }
+        fn encode<T: serde::Serialize>(
+            operation: &'static str,
+            response: ResponseValue<T>,
+        ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
+            let status = response.status().as_u16();
+            serde_json::to_value(response.into_inner())
+                .map(|v| (status, v))
+                .map_err(|e| crate::Error::InvalidRequest {
+                    operation,
+                    message: format!("cannot encode the response: {e}"),
+                })
+        }
+        match operation_id {
+            "getBulkCallLiveStatus" => {
+                let op: &'static str = "getBulkCallLiveStatus";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let response = self.get_bulk_call_live_status(bulk_call_id).await?;
+                encode(op, response)
+            }
+            "fetchBulkCalls" => {
+                let op: &'static str = "fetchBulkCalls";
+                let pageno: Option<i64> = arg(op, args, "pageno")?;
+                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
+                let status: Option<String> = arg(op, args, "status")?;
+                let response = self
+                    .fetch_bulk_calls(pageno, pagesize, status.as_deref())
+                    .await?;
+                encode(op, response)
+            }
+            "createBulkCall" => {
+                let op: &'static str = "createBulkCall";
+                let body: types::CreateBulkCallBody = arg(op, args, "body")?;
+                let response = self.create_bulk_call(&body).await?;
+                encode(op, response)
+            }
+            "getBulkCall" => {
+                let op: &'static str = "getBulkCall";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let response = self.get_bulk_call(bulk_call_id).await?;
+                encode(op, response)
+            }
+            "bulkCallActions" => {
+                let op: &'static str = "bulkCallActions";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::BulkCallActionsBody = arg(op, args, "body")?;
+                let response = self.bulk_call_actions(bulk_call_id, &body).await?;
+                encode(op, response)
+            }
+            "cancelBulkCall" => {
+                let op: &'static str = "cancelBulkCall";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let response = self.cancel_bulk_call(bulk_call_id).await?;
+                encode(op, response)
+            }
+            "addBulkCallContacts" => {
+                let op: &'static str = "addBulkCallContacts";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::AddBulkCallContactsBody = arg(op, args, "body")?;
+                let response = self.add_bulk_call_contacts(bulk_call_id, &body).await?;
+                encode(op, response)
+            }
+            "updateBulkCallConcurrency" => {
+                let op: &'static str = "updateBulkCallConcurrency";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::UpdateBulkCallConcurrencyBody = arg(op, args, "body")?;
+                let response = self
+                    .update_bulk_call_concurrency(bulk_call_id, &body)
+                    .await?;
+                encode(op, response)
+            }
+            "setBulkCallDailyTimeControl" => {
+                let op: &'static str = "setBulkCallDailyTimeControl";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::SetBulkCallDailyTimeControlBody = arg(
+                    op,
+                    args,
+                    "body",
+                )?;
+                let response = self
+                    .set_bulk_call_daily_time_control(bulk_call_id, &body)
+                    .await?;
+                encode(op, response)
+            }
+            "listBulkCallLines" => {
+                let op: &'static str = "listBulkCallLines";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let call_status: Option<String> = arg(op, args, "call_status")?;
+                let cursor: Option<String> = arg(op, args, "cursor")?;
+                let include_total: Option<types::ListBulkCallLinesIncludeTotal> = arg(
+                    op,
+                    args,
+                    "include_total",
+                )?;
+                let interaction_status: Option<String> = arg(
+                    op,
+                    args,
+                    "interaction_status",
+                )?;
+                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
+                let search: Option<String> = arg(op, args, "search")?;
+                let response = self
+                    .list_bulk_call_lines(
+                        bulk_call_id,
+                        call_status.as_deref(),
+                        cursor.as_deref(),
+                        include_total,
+                        interaction_status.as_deref(),
+                        pagesize,
+                        search.as_deref(),
+                    )
+                    .await?;
+                encode(op, response)
+            }
+            "retryBulkCall" => {
+                let op: &'static str = "retryBulkCall";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::EmptyBody = arg(op, args, "body")?;
+                let response = self.retry_bulk_call(bulk_call_id, &body).await?;
+                encode(op, response)
+            }
+            "listBulkCallNumbers" => {
+                let op: &'static str = "listBulkCallNumbers";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let response = self.list_bulk_call_numbers(bulk_call_id).await?;
+                encode(op, response)
+            }
+            "addBulkCallNumber" => {
+                let op: &'static str = "addBulkCallNumber";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::AddBulkCallNumberBody = arg(op, args, "body")?;
+                let response = self.add_bulk_call_number(bulk_call_id, &body).await?;
+                encode(op, response)
+            }
+            "updateBulkCallNumber" => {
+                let op: &'static str = "updateBulkCallNumber";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let assignment_id: i64 = arg(op, args, "assignment_id")?;
+                let body: types::UpdateBulkCallNumberBody = arg(op, args, "body")?;
+                let response = self
+                    .update_bulk_call_number(bulk_call_id, assignment_id, &body)
+                    .await?;
+                encode(op, response)
+            }
+            "startBulkCall" => {
+                let op: &'static str = "startBulkCall";
+                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
+                let body: types::EmptyBody = arg(op, args, "body")?;
+                let response = self.start_bulk_call(bulk_call_id, &body).await?;
+                encode(op, response)
+            }
+            "addBulkCallContact" => {
+                let op: &'static str = "addBulkCallContact";
+                let campaign_id: i64 = arg(op, args, "campaign_id")?;
+                let body: types::BulkCallContactInput = arg(op, args, "body")?;
+                let response = self.add_bulk_call_contact(campaign_id, &body).await?;
+                encode(op, response)
+            }
+            "dispatchCall" => {
+                let op: &'static str = "dispatchCall";
+                let body: types::DispatchCallBody = arg(op, args, "body")?;
+                let response = self.dispatch_call(&body).await?;
+                encode(op, response)
+            }
+            "listCallLogs" => {
+                let op: &'static str = "listCallLogs";
+                let agentid: Option<i64> = arg(op, args, "agentid")?;
+                let bulk_call_id: Option<i64> = arg(op, args, "bulk_call_id")?;
+                let call_status: Option<types::ListCallLogsCallStatus> = arg(
+                    op,
+                    args,
+                    "call_status",
+                )?;
+                let pageno: Option<i64> = arg(op, args, "pageno")?;
+                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
+                let response = self
+                    .list_call_logs(agentid, bulk_call_id, call_status, pageno, pagesize)
+                    .await?;
+                encode(op, response)
+            }
+            "getCallLog" => {
+                let op: &'static str = "getCallLog";
+                let call_log_id: i64 = arg(op, args, "call_log_id")?;
+                let response = self.get_call_log(call_log_id).await?;
+                encode(op, response)
+            }
+            other => {
+                Err(crate::Error::InvalidRequest {
+                    operation: "call_operation",
+                    message: format!("unknown operationId {other:?}"),
+                })
+            }
+        }
+    }
 }
