@@ -87,7 +87,7 @@ pub enum Error {
     Config(#[from] ConfigError),
 
     /// The API answered with a status that is not the documented success.
-    #[error("{operation}: HTTP {status}{}{}", body.as_ref().and_then(ApiErrorBody::text).map(|t| format!(": {t}")).unwrap_or_default(), if *documented { "" } else { " (status not documented for this operation)" })]
+    #[error("{operation}: HTTP {status}{}{}", body.as_deref().and_then(ApiErrorBody::text).map(|t| format!(": {t}")).unwrap_or_default(), if *documented { "" } else { " (status not documented for this operation)" })]
     Api {
         /// The spec's operationId.
         operation: &'static str,
@@ -95,8 +95,8 @@ pub enum Error {
         status: u16,
         /// Whether the spec documents this status for the operation.
         documented: bool,
-        /// The API's error body, when it sent a JSON one.
-        body: Option<ApiErrorBody>,
+        /// The API's error body, when it sent a JSON one (boxed: keeps `Error` small).
+        body: Option<Box<ApiErrorBody>>,
         /// The start of the body when it was not a JSON object (an HTML error page, say).
         body_excerpt: Option<String>,
         /// The `Retry-After` delay the server asked for, if any.
@@ -213,7 +213,7 @@ impl Error {
     /// The API's error body, when it sent one.
     pub fn api_error(&self) -> Option<&ApiErrorBody> {
         match self {
-            Error::Api { body, .. } => body.as_ref(),
+            Error::Api { body, .. } => body.as_deref(),
             _ => None,
         }
     }
@@ -258,7 +258,8 @@ impl Error {
                 let retry_after = crate::retry::retry_after(value.headers());
                 let body = serde_json::to_value(value.into_inner())
                     .ok()
-                    .and_then(|v| serde_json::from_value::<ApiErrorBody>(v).ok());
+                    .and_then(|v| serde_json::from_value::<ApiErrorBody>(v).ok())
+                    .map(Box::new);
                 Error::Api {
                     operation: op,
                     status,
@@ -275,7 +276,7 @@ impl Error {
                     operation: op,
                     status: record.status.unwrap_or_default(),
                     documented: true,
-                    body: serde_json::from_slice::<ApiErrorBody>(&bytes).ok(),
+                    body: serde_json::from_slice::<ApiErrorBody>(&bytes).ok().map(Box::new),
                     body_excerpt: (!bytes.is_empty()).then(|| excerpt(&bytes)),
                     retry_after: record.retry_after,
                 }
@@ -297,7 +298,7 @@ impl Error {
                 let retry_after = crate::retry::retry_after(response.headers());
                 // Bounded read: an error page is not worth more than this.
                 let bytes = read_limited(response, 64 * 1024).await;
-                let body = serde_json::from_slice::<ApiErrorBody>(&bytes).ok();
+                let body = serde_json::from_slice::<ApiErrorBody>(&bytes).ok().map(Box::new);
                 let body_excerpt = if body.is_none() && !bytes.is_empty() {
                     Some(excerpt(&bytes))
                 } else {
@@ -370,6 +371,12 @@ pub(crate) fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_stays_small() {
+        // Returned by every call: keep it well under clippy's large-error threshold (128 bytes).
+        assert!(std::mem::size_of::<Error>() <= 96, "{}", std::mem::size_of::<Error>());
+    }
 
     #[test]
     fn byte_offsets_follow_lines() {
