@@ -40,14 +40,17 @@ pub struct Args {
     details: bool,
 }
 
-/// Where an id parameter comes from when it is not given: (parameter, list operation, pointer).
-const ID_SOURCES: &[(&str, &str, &str)] = &[
-    ("bulk_call_id", "fetchBulkCalls", "/records/0/id"),
-    ("campaign_id", "fetchBulkCalls", "/records/0/id"),
-    ("call_log_id", "listCallLogs", "/call_log_data/0/id"),
-    ("agent_id", "listAgents", "/bots/0/id"),
-    ("simulation_id", "listSimulations", "/simulations/0/id"),
-    ("voice_id", "listVoices", "/voices/0/id"),
+/// Where an id parameter comes from when it is not given: (parameter, path prefix of the
+/// operations that use it, list operation, pointer into its response). The key names are those
+/// of the published examples; a `voice_id` under `/providers/` is a catalogue voice, under
+/// `/voices/` an account's cloned voice (whose list shape is undocumented: pass `--id`).
+const ID_SOURCES: &[(&str, &str, &str, &str)] = &[
+    ("bulk_call_id", "/", "fetchBulkCalls", "/records/0/id"),
+    ("campaign_id", "/", "fetchBulkCalls", "/records/0/id"),
+    ("call_log_id", "/", "listCallLogs", "/call_log_data/0/id"),
+    ("agent_id", "/", "listAgents", "/bots/0/id"),
+    ("simulation_id", "/", "listSimulations", "/records/0/id"),
+    ("voice_id", "/providers/", "listVoices", "/voices/0/id"),
 ];
 
 /// The placeholder key used with `--mock` (the mock accepts any bearer token).
@@ -124,7 +127,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
             given.insert(k.to_string(), v.to_string());
         }
         println!("checking {} against {}", spec.origin(), base_url);
-        let rows = check_all(&spec, &validator, &client, &given).await;
+        let rows = check_all(&spec, &validator, &client, &given, mock.is_some()).await;
         print_table(&rows, args.details || args.strict);
         let failed = rows.iter().any(|r| match &r.outcome {
             Outcome::Checked(report) => !report.is_valid() || (args.strict && !report.is_clean()),
@@ -144,6 +147,7 @@ async fn check_all(
     validator: &Validator,
     client: &omnidim::Client,
     given: &BTreeMap<String, String>,
+    sample_missing: bool,
 ) -> Vec<Row> {
     let doc = spec.document();
     let mut ops: Vec<_> = spec
@@ -174,11 +178,16 @@ async fn check_all(
         let mut path = op.path.clone();
         let mut query = Vec::new();
         let mut missing = None;
-        for (name, location, required) in params {
+        for (name, location, required, schema) in params {
             let value = given
                 .get(&name)
                 .cloned()
-                .or_else(|| discovered(&name, &bodies));
+                .or_else(|| discovered(&name, &op.path, &bodies))
+                // The mock accepts any value that fits the schema.
+                .or_else(|| {
+                    (sample_missing && required)
+                        .then(|| text(&omnidim_spec::sample::sample(spec, &schema)))
+                });
             match (location.as_str(), value) {
                 ("path", Some(v)) => path = path.replace(&format!("{{{name}}}"), &encode(&v)),
                 ("query", Some(v)) => query.push((name, v)),
@@ -272,8 +281,8 @@ async fn call(
     }
 }
 
-/// (name, location, required) of an operation's path and query parameters.
-fn parameters(doc: &Value, spec: &Spec, op_pointer: &str) -> Vec<(String, String, bool)> {
+/// (name, location, required, schema) of an operation's path and query parameters.
+fn parameters(doc: &Value, spec: &Spec, op_pointer: &str) -> Vec<(String, String, bool, Value)> {
     let item = op_pointer
         .rsplit_once('/')
         .map(|(p, _)| p)
@@ -299,26 +308,27 @@ fn parameters(doc: &Value, spec: &Spec, op_pointer: &str) -> Vec<(String, String
                     .get("required")
                     .and_then(Value::as_bool)
                     .unwrap_or(location == "path");
-                out.push((name.to_string(), location.to_string(), required));
+                let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+                out.push((name.to_string(), location.to_string(), required, schema));
             }
         }
     }
     out
 }
 
-fn discovered(name: &str, bodies: &BTreeMap<String, Value>) -> Option<String> {
+fn discovered(name: &str, path: &str, bodies: &BTreeMap<String, Value>) -> Option<String> {
     ID_SOURCES
         .iter()
-        .filter(|(param, _, _)| *param == name)
-        .find_map(|(_, op, pointer)| {
-            bodies
-                .get(*op)
-                .and_then(|b| b.pointer(pointer))
-                .map(|v| match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-        })
+        .filter(|(param, prefix, _, _)| *param == name && path.starts_with(prefix))
+        .find_map(|(_, _, op, pointer)| bodies.get(*op).and_then(|b| b.pointer(pointer)).map(text))
+}
+
+/// A JSON value as a path or query parameter.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn encode(v: &str) -> String {

@@ -276,7 +276,9 @@ impl Error {
                     operation: op,
                     status: record.status.unwrap_or_default(),
                     documented: true,
-                    body: serde_json::from_slice::<ApiErrorBody>(&bytes).ok().map(Box::new),
+                    body: serde_json::from_slice::<ApiErrorBody>(&bytes)
+                        .ok()
+                        .map(Box::new),
                     body_excerpt: (!bytes.is_empty()).then(|| excerpt(&bytes)),
                     retry_after: record.retry_after,
                 }
@@ -298,7 +300,9 @@ impl Error {
                 let retry_after = crate::retry::retry_after(response.headers());
                 // Bounded read: an error page is not worth more than this.
                 let bytes = read_limited(response, 64 * 1024).await;
-                let body = serde_json::from_slice::<ApiErrorBody>(&bytes).ok().map(Box::new);
+                let body = serde_json::from_slice::<ApiErrorBody>(&bytes)
+                    .ok()
+                    .map(Box::new);
                 let body_excerpt = if body.is_none() && !bytes.is_empty() {
                     Some(excerpt(&bytes))
                 } else {
@@ -375,7 +379,11 @@ mod tests {
     #[test]
     fn the_error_stays_small() {
         // Returned by every call: keep it well under clippy's large-error threshold (128 bytes).
-        assert!(std::mem::size_of::<Error>() <= 96, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 96,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ mod tls;
 mod validation;
 
 /// Code generated from the spec by `cargo xtask regenerate`. Never edited by hand.
-#[allow(missing_docs, clippy::all, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#[allow(missing_docs, dead_code, clippy::all, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #[rustfmt::skip]
 pub mod generated;
 
