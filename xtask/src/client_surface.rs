@@ -67,10 +67,12 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
         Some(quote! { #id => Some(schemars::schema_for!(#ty)), })
     });
     let count = methods.len();
-    let invoke_arms = methods
+    let (invoke_arms, invoke_fns): (Vec<_>, Vec<_>) = methods
         .iter()
         .map(invoke_arm)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
     let roundtrip_arms = methods.iter().filter(|m| is_json_type(&m.success)).map(|m| {
         let id = &m.operation_id;
         let ty = &m.success;
@@ -79,6 +81,29 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
         }
     });
     let extra: syn::File = syn::parse2(quote! {
+        /// Decode one argument of `Client::call_operation`.
+        fn call_arg<T: serde::de::DeserializeOwned>(
+            operation: &'static str,
+            args: &serde_json::Map<String, serde_json::Value>,
+            name: &str,
+        ) -> ::std::result::Result<T, crate::Error> {
+            let value = args.get(name).cloned().unwrap_or(serde_json::Value::Null);
+            serde_json::from_value(value).map_err(|e| crate::Error::InvalidRequest {
+                operation,
+                message: format!("argument {name:?}: {e}"),
+            })
+        }
+        /// Encode the typed result of `Client::call_operation`.
+        fn call_encode<T: serde::Serialize>(
+            operation: &'static str,
+            response: ResponseValue<T>,
+        ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
+            let status = response.status().as_u16();
+            serde_json::to_value(response.into_inner())
+                .map(|v| (status, v))
+                .map_err(|e| crate::Error::InvalidRequest { operation, message: format!("cannot encode the response: {e}") })
+        }
+
         /// Every operation of the spec, in spec order.
         pub static OPERATIONS: [crate::Operation; #count] = [#(#table),*];
 
@@ -133,34 +158,19 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
                 operation_id: &str,
                 args: &serde_json::Map<String, serde_json::Value>,
             ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
-                fn arg<T: serde::de::DeserializeOwned>(
-                    operation: &'static str,
-                    args: &serde_json::Map<String, serde_json::Value>,
-                    name: &str,
-                ) -> ::std::result::Result<T, crate::Error> {
-                    let value = args.get(name).cloned().unwrap_or(serde_json::Value::Null);
-                    serde_json::from_value(value).map_err(|e| crate::Error::InvalidRequest {
-                        operation,
-                        message: format!("argument {name:?}: {e}"),
-                    })
-                }
-                fn encode<T: serde::Serialize>(
-                    operation: &'static str,
-                    response: ResponseValue<T>,
-                ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
-                    let status = response.status().as_u16();
-                    serde_json::to_value(response.into_inner())
-                        .map(|v| (status, v))
-                        .map_err(|e| crate::Error::InvalidRequest { operation, message: format!("cannot encode the response: {e}") })
-                }
-                match operation_id {
+                let call: ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>> + Send + '_>> = match operation_id {
                     #(#invoke_arms)*
-                    other => Err(crate::Error::InvalidRequest {
-                        operation: "call_operation",
-                        message: format!("unknown operationId {other:?}"),
-                    }),
-                }
+                    other => {
+                        return Err(crate::Error::InvalidRequest {
+                            operation: "call_operation",
+                            message: format!("unknown operationId {other:?}"),
+                        })
+                    }
+                };
+                call.await
             }
+
+            #(#invoke_fns)*
         }
     })
     .map_err(|e| format!("generated surface does not parse: {e}"))?;
@@ -194,7 +204,7 @@ fn derive_json_schema(file: &mut syn::File) {
 /// One arm of `Client::call_operation`: decode each argument into the method's parameter type
 /// (owned: `&'a str` as `String`, `&'a T` as `T`, `Option<&'a str>` as `Option<String>`), call the
 /// typed method, encode the result.
-fn invoke_arm(m: &Method) -> Result<TokenStream, String> {
+fn invoke_arm(m: &Method) -> Result<(TokenStream, TokenStream), String> {
     let id = &m.operation_id;
     let name = &m.func.sig.ident;
     let mut decls = Vec::new();
@@ -222,23 +232,36 @@ fn invoke_arm(m: &Method) -> Result<TokenStream, String> {
                 None => (quote!(#ty), quote!(#ident)),
             },
         };
-        decls.push(quote! { let #ident: #owned = arg(op, args, #key)?; });
+        decls.push(quote! { let #ident: #owned = call_arg(op, args, #key)?; });
         pass.push(call);
     }
     let success = &m.success;
     let encode = if is_json_type(success) {
-        quote!(encode(op, response))
+        quote!(call_encode(op, response))
     } else {
         quote!(Ok((response.status().as_u16(), serde_json::Value::Null)))
     };
-    Ok(quote! {
-        #id => {
-            let op: &'static str = #id;
-            #(#decls)*
-            let response = self.#name(#(#pass),*).await?;
-            #encode
-        }
-    })
+    // Each operation gets its own function returning a boxed future: with the futures inline,
+    // the debug-build stack frame of `call_operation` held one ~10 KB temporary per operation
+    // (over a test thread's 2 MiB stack at 115 operations).
+    let helper = format_ident!("__call_{}", name);
+    Ok((
+        quote! { #id => self.#helper(args), },
+        quote! {
+            #[allow(non_snake_case, unused_variables)]
+            fn #helper<'a>(
+                &'a self,
+                args: &'a serde_json::Map<String, serde_json::Value>,
+            ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>> + Send + 'a>> {
+                Box::pin(async move {
+                    let op: &'static str = #id;
+                    #(#decls)*
+                    let response = self.#name(#(#pass),*).await?;
+                    #encode
+                })
+            }
+        },
+    ))
 }
 
 fn is_str(ty: &syn::Type) -> bool {

@@ -13667,6 +13667,32 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
+/// Decode one argument of `Client::call_operation`.
+fn call_arg<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    args: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> ::std::result::Result<T, crate::Error> {
+    let value = args.get(name).cloned().unwrap_or(serde_json::Value::Null);
+    serde_json::from_value(value)
+        .map_err(|e| crate::Error::InvalidRequest {
+            operation,
+            message: format!("argument {name:?}: {e}"),
+        })
+}
+/// Encode the typed result of `Client::call_operation`.
+fn call_encode<T: serde::Serialize>(
+    operation: &'static str,
+    response: ResponseValue<T>,
+) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
+    let status = response.status().as_u16();
+    serde_json::to_value(response.into_inner())
+        .map(|v| (status, v))
+        .map_err(|e| crate::Error::InvalidRequest {
+            operation,
+            message: format!("cannot encode the response: {e}"),
+        })
+}
 /// Every operation of the spec, in spec order.
 pub static OPERATIONS: [crate::Operation; 115usize] = [
     crate::Operation {
@@ -19092,967 +19118,2448 @@ Operation `validateWorkflow` (`POST /workflows/{workflow_id}/validate`). Errors 
         operation_id: &str,
         args: &serde_json::Map<String, serde_json::Value>,
     ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
-        fn arg<T: serde::de::DeserializeOwned>(
-            operation: &'static str,
-            args: &serde_json::Map<String, serde_json::Value>,
-            name: &str,
-        ) -> ::std::result::Result<T, crate::Error> {
-            let value = args.get(name).cloned().unwrap_or(serde_json::Value::Null);
-            serde_json::from_value(value)
-                .map_err(|e| crate::Error::InvalidRequest {
-                    operation,
-                    message: format!("argument {name:?}: {e}"),
-                })
-        }
-        fn encode<T: serde::Serialize>(
-            operation: &'static str,
-            response: ResponseValue<T>,
-        ) -> ::std::result::Result<(u16, serde_json::Value), crate::Error> {
-            let status = response.status().as_u16();
-            serde_json::to_value(response.into_inner())
-                .map(|v| (status, v))
-                .map_err(|e| crate::Error::InvalidRequest {
-                    operation,
-                    message: format!("cannot encode the response: {e}"),
-                })
-        }
-        match operation_id {
-            "getAccountBalance" => {
-                let op: &'static str = "getAccountBalance";
-                let response = self.get_account_balance().await?;
-                encode(op, response)
-            }
-            "listAgents" => {
-                let op: &'static str = "listAgents";
-                let name: Option<String> = arg(op, args, "name")?;
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let response = self
-                    .list_agents(name.as_deref(), pageno, pagesize)
-                    .await?;
-                encode(op, response)
-            }
-            "createAgent" => {
-                let op: &'static str = "createAgent";
-                let body: types::AgentConfigInput = arg(op, args, "body")?;
-                let response = self.create_agent(&body).await?;
-                encode(op, response)
-            }
-            "getAgent" => {
-                let op: &'static str = "getAgent";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let response = self.get_agent(agent_id).await?;
-                encode(op, response)
-            }
-            "updateAgent" => {
-                let op: &'static str = "updateAgent";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let body: types::AgentConfigUpdate = arg(op, args, "body")?;
-                let response = self.update_agent(agent_id, &body).await?;
-                encode(op, response)
-            }
-            "deleteAgent" => {
-                let op: &'static str = "deleteAgent";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let response = self.delete_agent(agent_id).await?;
-                encode(op, response)
-            }
-            "listAgentIntegrations" => {
-                let op: &'static str = "listAgentIntegrations";
-                let agent_id: ::std::num::NonZeroU64 = arg(op, args, "agent_id")?;
-                let response = self.list_agent_integrations(agent_id).await?;
-                encode(op, response)
-            }
-            "addAgentIntegration" => {
-                let op: &'static str = "addAgentIntegration";
-                let agent_id: ::std::num::NonZeroU64 = arg(op, args, "agent_id")?;
-                let body: types::AddAgentIntegrationBody = arg(op, args, "body")?;
-                let response = self.add_agent_integration(agent_id, &body).await?;
-                encode(op, response)
-            }
-            "removeAgentIntegration" => {
-                let op: &'static str = "removeAgentIntegration";
-                let agent_id: ::std::num::NonZeroU64 = arg(op, args, "agent_id")?;
-                let integration_id: ::std::num::NonZeroU64 = arg(
-                    op,
-                    args,
-                    "integration_id",
-                )?;
-                let response = self
-                    .remove_agent_integration(agent_id, integration_id)
-                    .await?;
-                encode(op, response)
-            }
-            "listAgentPostCallActions" => {
-                let op: &'static str = "listAgentPostCallActions";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self
-                    .list_agent_post_call_actions(agent_id, user_id)
-                    .await?;
-                encode(op, response)
-            }
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::std::result::Result<
+                        (u16, serde_json::Value),
+                        crate::Error,
+                    >,
+                > + Send + '_,
+            >,
+        > = match operation_id {
+            "getAccountBalance" => self.__call_get_account_balance(args),
+            "listAgents" => self.__call_list_agents(args),
+            "createAgent" => self.__call_create_agent(args),
+            "getAgent" => self.__call_get_agent(args),
+            "updateAgent" => self.__call_update_agent(args),
+            "deleteAgent" => self.__call_delete_agent(args),
+            "listAgentIntegrations" => self.__call_list_agent_integrations(args),
+            "addAgentIntegration" => self.__call_add_agent_integration(args),
+            "removeAgentIntegration" => self.__call_remove_agent_integration(args),
+            "listAgentPostCallActions" => self.__call_list_agent_post_call_actions(args),
             "createAgentPostCallAction" => {
-                let op: &'static str = "createAgentPostCallAction";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let idempotency_key: Option<String> = arg(op, args, "idempotency_key")?;
-                let body: types::CreateAgentPostCallActionBody = arg(op, args, "body")?;
-                let response = self
-                    .create_agent_post_call_action(
-                        agent_id,
-                        idempotency_key.as_deref(),
-                        &body,
-                    )
-                    .await?;
-                encode(op, response)
+                self.__call_create_agent_post_call_action(args)
             }
             "deleteAgentPostCallAction" => {
-                let op: &'static str = "deleteAgentPostCallAction";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let action_id: String = arg(op, args, "action_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self
-                    .delete_agent_post_call_action(agent_id, &action_id, user_id)
-                    .await?;
-                encode(op, response)
+                self.__call_delete_agent_post_call_action(args)
             }
             "updateAgentPostCallAction" => {
-                let op: &'static str = "updateAgentPostCallAction";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let action_id: String = arg(op, args, "action_id")?;
-                let body: types::UpdateAgentPostCallActionBody = arg(op, args, "body")?;
-                let response = self
-                    .update_agent_post_call_action(agent_id, &action_id, &body)
-                    .await?;
-                encode(op, response)
+                self.__call_update_agent_post_call_action(args)
             }
-            "listAgentVersions" => {
-                let op: &'static str = "listAgentVersions";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let kind: Option<String> = arg(op, args, "kind")?;
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let search: Option<String> = arg(op, args, "search")?;
-                let response = self
-                    .list_agent_versions(
-                        agent_id,
-                        kind.as_deref(),
-                        pageno,
-                        pagesize,
-                        search.as_deref(),
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "createAgentVersion" => {
-                let op: &'static str = "createAgentVersion";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let body: types::CreateAgentVersionBody = arg(op, args, "body")?;
-                let response = self.create_agent_version(agent_id, &body).await?;
-                encode(op, response)
-            }
-            "deleteAgentVersion" => {
-                let op: &'static str = "deleteAgentVersion";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let version_number: i64 = arg(op, args, "version_number")?;
-                let response = self
-                    .delete_agent_version(agent_id, version_number)
-                    .await?;
-                encode(op, response)
-            }
-            "updateAgentVersion" => {
-                let op: &'static str = "updateAgentVersion";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let version_number: i64 = arg(op, args, "version_number")?;
-                let body: types::UpdateAgentVersionBody = arg(op, args, "body")?;
-                let response = self
-                    .update_agent_version(agent_id, version_number, &body)
-                    .await?;
-                encode(op, response)
-            }
-            "getAgentVersionDiff" => {
-                let op: &'static str = "getAgentVersionDiff";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let version_number: i64 = arg(op, args, "version_number")?;
-                let against: Option<types::GetAgentVersionDiffAgainst> = arg(
-                    op,
-                    args,
-                    "against",
-                )?;
-                let response = self
-                    .get_agent_version_diff(agent_id, version_number, against.as_ref())
-                    .await?;
-                encode(op, response)
-            }
-            "restoreAgentVersion" => {
-                let op: &'static str = "restoreAgentVersion";
-                let agent_id: i64 = arg(op, args, "agent_id")?;
-                let version_number: i64 = arg(op, args, "version_number")?;
-                let response = self
-                    .restore_agent_version(agent_id, version_number)
-                    .await?;
-                encode(op, response)
-            }
-            "getBulkCallLiveStatus" => {
-                let op: &'static str = "getBulkCallLiveStatus";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let response = self.get_bulk_call_live_status(bulk_call_id).await?;
-                encode(op, response)
-            }
-            "fetchBulkCalls" => {
-                let op: &'static str = "fetchBulkCalls";
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let status: Option<String> = arg(op, args, "status")?;
-                let response = self
-                    .fetch_bulk_calls(pageno, pagesize, status.as_deref())
-                    .await?;
-                encode(op, response)
-            }
-            "createBulkCall" => {
-                let op: &'static str = "createBulkCall";
-                let body: types::CreateBulkCallBody = arg(op, args, "body")?;
-                let response = self.create_bulk_call(&body).await?;
-                encode(op, response)
-            }
-            "getBulkCall" => {
-                let op: &'static str = "getBulkCall";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let response = self.get_bulk_call(bulk_call_id).await?;
-                encode(op, response)
-            }
-            "bulkCallActions" => {
-                let op: &'static str = "bulkCallActions";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::BulkCallActionsBody = arg(op, args, "body")?;
-                let response = self.bulk_call_actions(bulk_call_id, &body).await?;
-                encode(op, response)
-            }
-            "cancelBulkCall" => {
-                let op: &'static str = "cancelBulkCall";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let response = self.cancel_bulk_call(bulk_call_id).await?;
-                encode(op, response)
-            }
-            "addBulkCallContacts" => {
-                let op: &'static str = "addBulkCallContacts";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::AddBulkCallContactsBody = arg(op, args, "body")?;
-                let response = self.add_bulk_call_contacts(bulk_call_id, &body).await?;
-                encode(op, response)
-            }
-            "updateBulkCallConcurrency" => {
-                let op: &'static str = "updateBulkCallConcurrency";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::UpdateBulkCallConcurrencyBody = arg(op, args, "body")?;
-                let response = self
-                    .update_bulk_call_concurrency(bulk_call_id, &body)
-                    .await?;
-                encode(op, response)
-            }
+            "listAgentVersions" => self.__call_list_agent_versions(args),
+            "createAgentVersion" => self.__call_create_agent_version(args),
+            "deleteAgentVersion" => self.__call_delete_agent_version(args),
+            "updateAgentVersion" => self.__call_update_agent_version(args),
+            "getAgentVersionDiff" => self.__call_get_agent_version_diff(args),
+            "restoreAgentVersion" => self.__call_restore_agent_version(args),
+            "getBulkCallLiveStatus" => self.__call_get_bulk_call_live_status(args),
+            "fetchBulkCalls" => self.__call_fetch_bulk_calls(args),
+            "createBulkCall" => self.__call_create_bulk_call(args),
+            "getBulkCall" => self.__call_get_bulk_call(args),
+            "bulkCallActions" => self.__call_bulk_call_actions(args),
+            "cancelBulkCall" => self.__call_cancel_bulk_call(args),
+            "addBulkCallContacts" => self.__call_add_bulk_call_contacts(args),
+            "updateBulkCallConcurrency" => self.__call_update_bulk_call_concurrency(args),
             "setBulkCallDailyTimeControl" => {
-                let op: &'static str = "setBulkCallDailyTimeControl";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::SetBulkCallDailyTimeControlBody = arg(
-                    op,
-                    args,
-                    "body",
-                )?;
-                let response = self
-                    .set_bulk_call_daily_time_control(bulk_call_id, &body)
-                    .await?;
-                encode(op, response)
+                self.__call_set_bulk_call_daily_time_control(args)
             }
-            "listBulkCallLines" => {
-                let op: &'static str = "listBulkCallLines";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let call_status: Option<String> = arg(op, args, "call_status")?;
-                let cursor: Option<String> = arg(op, args, "cursor")?;
-                let include_total: Option<types::ListBulkCallLinesIncludeTotal> = arg(
-                    op,
-                    args,
-                    "include_total",
-                )?;
-                let interaction_status: Option<String> = arg(
-                    op,
-                    args,
-                    "interaction_status",
-                )?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let search: Option<String> = arg(op, args, "search")?;
-                let response = self
-                    .list_bulk_call_lines(
-                        bulk_call_id,
-                        call_status.as_deref(),
-                        cursor.as_deref(),
-                        include_total,
-                        interaction_status.as_deref(),
-                        pagesize,
-                        search.as_deref(),
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "retryBulkCall" => {
-                let op: &'static str = "retryBulkCall";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::EmptyBody = arg(op, args, "body")?;
-                let response = self.retry_bulk_call(bulk_call_id, &body).await?;
-                encode(op, response)
-            }
-            "listBulkCallNumbers" => {
-                let op: &'static str = "listBulkCallNumbers";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let response = self.list_bulk_call_numbers(bulk_call_id).await?;
-                encode(op, response)
-            }
-            "addBulkCallNumber" => {
-                let op: &'static str = "addBulkCallNumber";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::AddBulkCallNumberBody = arg(op, args, "body")?;
-                let response = self.add_bulk_call_number(bulk_call_id, &body).await?;
-                encode(op, response)
-            }
-            "updateBulkCallNumber" => {
-                let op: &'static str = "updateBulkCallNumber";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let assignment_id: i64 = arg(op, args, "assignment_id")?;
-                let body: types::UpdateBulkCallNumberBody = arg(op, args, "body")?;
-                let response = self
-                    .update_bulk_call_number(bulk_call_id, assignment_id, &body)
-                    .await?;
-                encode(op, response)
-            }
-            "startBulkCall" => {
-                let op: &'static str = "startBulkCall";
-                let bulk_call_id: i64 = arg(op, args, "bulk_call_id")?;
-                let body: types::EmptyBody = arg(op, args, "body")?;
-                let response = self.start_bulk_call(bulk_call_id, &body).await?;
-                encode(op, response)
-            }
-            "addBulkCallContact" => {
-                let op: &'static str = "addBulkCallContact";
-                let campaign_id: i64 = arg(op, args, "campaign_id")?;
-                let body: types::BulkCallContactInput = arg(op, args, "body")?;
-                let response = self.add_bulk_call_contact(campaign_id, &body).await?;
-                encode(op, response)
-            }
-            "dispatchCall" => {
-                let op: &'static str = "dispatchCall";
-                let body: types::DispatchCallBody = arg(op, args, "body")?;
-                let response = self.dispatch_call(&body).await?;
-                encode(op, response)
-            }
-            "listCallLogs" => {
-                let op: &'static str = "listCallLogs";
-                let agentid: Option<i64> = arg(op, args, "agentid")?;
-                let bulk_call_id: Option<i64> = arg(op, args, "bulk_call_id")?;
-                let call_status: Option<types::ListCallLogsCallStatus> = arg(
-                    op,
-                    args,
-                    "call_status",
-                )?;
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let response = self
-                    .list_call_logs(agentid, bulk_call_id, call_status, pageno, pagesize)
-                    .await?;
-                encode(op, response)
-            }
-            "getCallLog" => {
-                let op: &'static str = "getCallLog";
-                let call_log_id: i64 = arg(op, args, "call_log_id")?;
-                let response = self.get_call_log(call_log_id).await?;
-                encode(op, response)
-            }
-            "listIntegrations" => {
-                let op: &'static str = "listIntegrations";
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.list_integrations(user_id).await?;
-                encode(op, response)
-            }
-            "createCalIntegration" => {
-                let op: &'static str = "createCalIntegration";
-                let body: types::CreateCalIntegrationBody = arg(op, args, "body")?;
-                let response = self.create_cal_integration(&body).await?;
-                encode(op, response)
-            }
+            "listBulkCallLines" => self.__call_list_bulk_call_lines(args),
+            "retryBulkCall" => self.__call_retry_bulk_call(args),
+            "listBulkCallNumbers" => self.__call_list_bulk_call_numbers(args),
+            "addBulkCallNumber" => self.__call_add_bulk_call_number(args),
+            "updateBulkCallNumber" => self.__call_update_bulk_call_number(args),
+            "startBulkCall" => self.__call_start_bulk_call(args),
+            "addBulkCallContact" => self.__call_add_bulk_call_contact(args),
+            "dispatchCall" => self.__call_dispatch_call(args),
+            "listCallLogs" => self.__call_list_call_logs(args),
+            "getCallLog" => self.__call_get_call_log(args),
+            "listIntegrations" => self.__call_list_integrations(args),
+            "createCalIntegration" => self.__call_create_cal_integration(args),
             "createCustomApiIntegration" => {
-                let op: &'static str = "createCustomApiIntegration";
-                let body: types::CreateCustomApiIntegrationBody = arg(op, args, "body")?;
-                let response = self.create_custom_api_integration(&body).await?;
-                encode(op, response)
+                self.__call_create_custom_api_integration(args)
             }
-            "attachKnowledgeBaseFiles" => {
-                let op: &'static str = "attachKnowledgeBaseFiles";
-                let body: types::AttachKnowledgeBaseFilesBody = arg(op, args, "body")?;
-                let response = self.attach_knowledge_base_files(&body).await?;
-                encode(op, response)
-            }
-            "canUploadFile" => {
-                let op: &'static str = "canUploadFile";
-                let body: types::CanUploadFileBody = arg(op, args, "body")?;
-                let response = self.can_upload_file(&body).await?;
-                encode(op, response)
-            }
-            "uploadKnowledgeBaseFile" => {
-                let op: &'static str = "uploadKnowledgeBaseFile";
-                let body: types::UploadKnowledgeBaseFileBody = arg(op, args, "body")?;
-                let response = self.upload_knowledge_base_file(&body).await?;
-                encode(op, response)
-            }
-            "deleteKnowledgeBaseFile" => {
-                let op: &'static str = "deleteKnowledgeBaseFile";
-                let body: types::DeleteKnowledgeBaseFileBody = arg(op, args, "body")?;
-                let response = self.delete_knowledge_base_file(&body).await?;
-                encode(op, response)
-            }
-            "detachKnowledgeBaseFiles" => {
-                let op: &'static str = "detachKnowledgeBaseFiles";
-                let body: types::DetachKnowledgeBaseFilesBody = arg(op, args, "body")?;
-                let response = self.detach_knowledge_base_files(&body).await?;
-                encode(op, response)
-            }
-            "listKnowledgeBaseFiles" => {
-                let op: &'static str = "listKnowledgeBaseFiles";
-                let response = self.list_knowledge_base_files().await?;
-                encode(op, response)
-            }
-            "attachPhoneNumber" => {
-                let op: &'static str = "attachPhoneNumber";
-                let body: types::AttachPhoneNumberBody = arg(op, args, "body")?;
-                let response = self.attach_phone_number(&body).await?;
-                encode(op, response)
-            }
-            "detachPhoneNumber" => {
-                let op: &'static str = "detachPhoneNumber";
-                let body: types::DetachPhoneNumberBody = arg(op, args, "body")?;
-                let response = self.detach_phone_number(&body).await?;
-                encode(op, response)
-            }
-            "importExotelNumber" => {
-                let op: &'static str = "importExotelNumber";
-                let body: types::ImportExotelNumberBody = arg(op, args, "body")?;
-                let response = self.import_exotel_number(&body).await?;
-                encode(op, response)
-            }
-            "importSipTrunk" => {
-                let op: &'static str = "importSipTrunk";
-                let body: types::ImportSipTrunkBody = arg(op, args, "body")?;
-                let response = self.import_sip_trunk(&body).await?;
-                encode(op, response)
-            }
-            "importTwilioNumber" => {
-                let op: &'static str = "importTwilioNumber";
-                let body: types::ImportTwilioNumberBody = arg(op, args, "body")?;
-                let response = self.import_twilio_number(&body).await?;
-                encode(op, response)
-            }
-            "listPhoneNumbers" => {
-                let op: &'static str = "listPhoneNumbers";
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.list_phone_numbers(pageno, pagesize, user_id).await?;
-                encode(op, response)
-            }
-            "purchasePhoneNumber" => {
-                let op: &'static str = "purchasePhoneNumber";
-                let idempotency_key: Option<String> = arg(op, args, "idempotency_key")?;
-                let body: types::PurchasePhoneNumberBody = arg(op, args, "body")?;
-                let response = self
-                    .purchase_phone_number(idempotency_key.as_deref(), &body)
-                    .await?;
-                encode(op, response)
-            }
-            "releasePhoneNumber" => {
-                let op: &'static str = "releasePhoneNumber";
-                let body: types::ReleasePhoneNumberBody = arg(op, args, "body")?;
-                let response = self.release_phone_number(&body).await?;
-                encode(op, response)
-            }
-            "searchPhoneNumbers" => {
-                let op: &'static str = "searchPhoneNumbers";
-                let carrier: Option<String> = arg(op, args, "carrier")?;
-                let limit: Option<i64> = arg(op, args, "limit")?;
-                let page: Option<i64> = arg(op, args, "page")?;
-                let pattern: Option<String> = arg(op, args, "pattern")?;
-                let region: String = arg(op, args, "region")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self
-                    .search_phone_numbers(
-                        carrier.as_deref(),
-                        limit,
-                        page,
-                        pattern.as_deref(),
-                        &region,
-                        user_id,
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "listAllProviders" => {
-                let op: &'static str = "listAllProviders";
-                let response = self.list_all_providers().await?;
-                encode(op, response)
-            }
-            "listLLMProviders" => {
-                let op: &'static str = "listLLMProviders";
-                let response = self.list_llm_providers().await?;
-                encode(op, response)
-            }
-            "listSTTProviders" => {
-                let op: &'static str = "listSTTProviders";
-                let response = self.list_stt_providers().await?;
-                encode(op, response)
-            }
-            "listTTSProviders" => {
-                let op: &'static str = "listTTSProviders";
-                let response = self.list_tts_providers().await?;
-                encode(op, response)
-            }
-            "getVoice" => {
-                let op: &'static str = "getVoice";
-                let voice_id: ::std::num::NonZeroU64 = arg(op, args, "voice_id")?;
-                let response = self.get_voice(voice_id).await?;
-                encode(op, response)
-            }
-            "listVoices" => {
-                let op: &'static str = "listVoices";
-                let accent: Option<String> = arg(op, args, "accent")?;
-                let gender: Option<types::ListVoicesGender> = arg(op, args, "gender")?;
-                let language: Option<String> = arg(op, args, "language")?;
-                let page: Option<::std::num::NonZeroU64> = arg(op, args, "page")?;
-                let page_size: Option<::std::num::NonZeroU64> = arg(
-                    op,
-                    args,
-                    "page_size",
-                )?;
-                let provider: Option<types::ListVoicesProvider> = arg(
-                    op,
-                    args,
-                    "provider",
-                )?;
-                let search: Option<String> = arg(op, args, "search")?;
-                let response = self
-                    .list_voices(
-                        accent.as_deref(),
-                        gender,
-                        language.as_deref(),
-                        page,
-                        page_size,
-                        provider,
-                        search.as_deref(),
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "releaseClient" => {
-                let op: &'static str = "releaseClient";
-                let body: types::ReleaseClientBody = arg(op, args, "body")?;
-                let response = self.release_client(&body).await?;
-                encode(op, response)
-            }
-            "previewClientRelease" => {
-                let op: &'static str = "previewClientRelease";
-                let organization_id: i64 = arg(op, args, "organization_id")?;
-                let response = self.preview_client_release(organization_id).await?;
-                encode(op, response)
-            }
-            "setChildConcurrency" => {
-                let op: &'static str = "setChildConcurrency";
-                let body: types::SetChildConcurrencyBody = arg(op, args, "body")?;
-                let response = self.set_child_concurrency(&body).await?;
-                encode(op, response)
-            }
-            "calculateCreditOperation" => {
-                let op: &'static str = "calculateCreditOperation";
-                let body: types::CalculateCreditOperationBody = arg(op, args, "body")?;
-                let response = self.calculate_credit_operation(&body).await?;
-                encode(op, response)
-            }
-            "getResellerCreditLogs" => {
-                let op: &'static str = "getResellerCreditLogs";
-                let end_date: Option<String> = arg(op, args, "end_date")?;
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let start_date: Option<String> = arg(op, args, "start_date")?;
-                let response = self
-                    .get_reseller_credit_logs(
-                        end_date.as_deref(),
-                        pageno,
-                        pagesize,
-                        start_date.as_deref(),
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "revertCreditsFromChild" => {
-                let op: &'static str = "revertCreditsFromChild";
-                let body: types::RevertCreditsFromChildBody = arg(op, args, "body")?;
-                let response = self.revert_credits_from_child(&body).await?;
-                encode(op, response)
-            }
-            "transferCreditsToChild" => {
-                let op: &'static str = "transferCreditsToChild";
-                let body: types::TransferCreditsToChildBody = arg(op, args, "body")?;
-                let response = self.transfer_credits_to_child(&body).await?;
-                encode(op, response)
-            }
-            "getResellerIdentity" => {
-                let op: &'static str = "getResellerIdentity";
-                let response = self.get_reseller_identity().await?;
-                encode(op, response)
-            }
-            "saveResellerIdentity" => {
-                let op: &'static str = "saveResellerIdentity";
-                let body: types::SaveResellerIdentityBody = arg(op, args, "body")?;
-                let response = self.save_reseller_identity(&body).await?;
-                encode(op, response)
-            }
+            "attachKnowledgeBaseFiles" => self.__call_attach_knowledge_base_files(args),
+            "canUploadFile" => self.__call_can_upload_file(args),
+            "uploadKnowledgeBaseFile" => self.__call_upload_knowledge_base_file(args),
+            "deleteKnowledgeBaseFile" => self.__call_delete_knowledge_base_file(args),
+            "detachKnowledgeBaseFiles" => self.__call_detach_knowledge_base_files(args),
+            "listKnowledgeBaseFiles" => self.__call_list_knowledge_base_files(args),
+            "attachPhoneNumber" => self.__call_attach_phone_number(args),
+            "detachPhoneNumber" => self.__call_detach_phone_number(args),
+            "importExotelNumber" => self.__call_import_exotel_number(args),
+            "importSipTrunk" => self.__call_import_sip_trunk(args),
+            "importTwilioNumber" => self.__call_import_twilio_number(args),
+            "listPhoneNumbers" => self.__call_list_phone_numbers(args),
+            "purchasePhoneNumber" => self.__call_purchase_phone_number(args),
+            "releasePhoneNumber" => self.__call_release_phone_number(args),
+            "searchPhoneNumbers" => self.__call_search_phone_numbers(args),
+            "listAllProviders" => self.__call_list_all_providers(args),
+            "listLLMProviders" => self.__call_list_llm_providers(args),
+            "listSTTProviders" => self.__call_list_stt_providers(args),
+            "listTTSProviders" => self.__call_list_tts_providers(args),
+            "getVoice" => self.__call_get_voice(args),
+            "listVoices" => self.__call_list_voices(args),
+            "releaseClient" => self.__call_release_client(args),
+            "previewClientRelease" => self.__call_preview_client_release(args),
+            "setChildConcurrency" => self.__call_set_child_concurrency(args),
+            "calculateCreditOperation" => self.__call_calculate_credit_operation(args),
+            "getResellerCreditLogs" => self.__call_get_reseller_credit_logs(args),
+            "revertCreditsFromChild" => self.__call_revert_credits_from_child(args),
+            "transferCreditsToChild" => self.__call_transfer_credits_to_child(args),
+            "getResellerIdentity" => self.__call_get_reseller_identity(args),
+            "saveResellerIdentity" => self.__call_save_reseller_identity(args),
             "disableResellerIdentitySmtp" => {
-                let op: &'static str = "disableResellerIdentitySmtp";
-                let response = self.disable_reseller_identity_smtp().await?;
-                encode(op, response)
+                self.__call_disable_reseller_identity_smtp(args)
             }
-            "saveResellerIdentitySmtp" => {
-                let op: &'static str = "saveResellerIdentitySmtp";
-                let body: types::SaveResellerIdentitySmtpBody = arg(op, args, "body")?;
-                let response = self.save_reseller_identity_smtp(&body).await?;
-                encode(op, response)
-            }
-            "testResellerIdentitySmtp" => {
-                let op: &'static str = "testResellerIdentitySmtp";
-                let body: types::TestResellerIdentitySmtpBody = arg(op, args, "body")?;
-                let response = self.test_reseller_identity_smtp(&body).await?;
-                encode(op, response)
-            }
-            "getKycRequirements" => {
-                let op: &'static str = "getKycRequirements";
-                let carrier: Option<String> = arg(op, args, "carrier")?;
-                let region: String = arg(op, args, "region")?;
-                let response = self
-                    .get_kyc_requirements(carrier.as_deref(), &region)
-                    .await?;
-                encode(op, response)
-            }
-            "getKycStatus" => {
-                let op: &'static str = "getKycStatus";
-                let user_id: i64 = arg(op, args, "user_id")?;
-                let response = self.get_kyc_status(user_id).await?;
-                encode(op, response)
-            }
-            "submitKycStep" => {
-                let op: &'static str = "submitKycStep";
-                let step: String = arg(op, args, "step")?;
-                let body: types::SubmitKycStepBody = arg(op, args, "body")?;
-                let response = self.submit_kyc_step(&step, &body).await?;
-                encode(op, response)
-            }
-            "listChildOrganizations" => {
-                let op: &'static str = "listChildOrganizations";
-                let response = self.list_child_organizations().await?;
-                encode(op, response)
-            }
-            "getResellerUsage" => {
-                let op: &'static str = "getResellerUsage";
-                let date_from: Option<String> = arg(op, args, "date_from")?;
-                let date_to: Option<String> = arg(op, args, "date_to")?;
-                let month: Option<String> = arg(op, args, "month")?;
-                let response = self
-                    .get_reseller_usage(
-                        date_from.as_deref(),
-                        date_to.as_deref(),
-                        month.as_deref(),
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "getResellerClientUsage" => {
-                let op: &'static str = "getResellerClientUsage";
-                let organization_id: i64 = arg(op, args, "organization_id")?;
-                let date_from: Option<String> = arg(op, args, "date_from")?;
-                let date_to: Option<String> = arg(op, args, "date_to")?;
-                let month: Option<String> = arg(op, args, "month")?;
-                let response = self
-                    .get_reseller_client_usage(
-                        organization_id,
-                        date_from.as_deref(),
-                        date_to.as_deref(),
-                        month.as_deref(),
-                    )
-                    .await?;
-                encode(op, response)
-            }
-            "setClientAccess" => {
-                let op: &'static str = "setClientAccess";
-                let body: types::SetClientAccessBody = arg(op, args, "body")?;
-                let response = self.set_client_access(&body).await?;
-                encode(op, response)
-            }
-            "setUserAccessControl" => {
-                let op: &'static str = "setUserAccessControl";
-                let body: types::SetUserAccessControlBody = arg(op, args, "body")?;
-                let response = self.set_user_access_control(&body).await?;
-                encode(op, response)
-            }
-            "addUser" => {
-                let op: &'static str = "addUser";
-                let body: types::AddUserBody = arg(op, args, "body")?;
-                let response = self.add_user(&body).await?;
-                encode(op, response)
-            }
-            "createChildApiKey" => {
-                let op: &'static str = "createChildApiKey";
-                let body: types::CreateChildApiKeyBody = arg(op, args, "body")?;
-                let response = self.create_child_api_key(&body).await?;
-                encode(op, response)
-            }
-            "revokeChildApiKey" => {
-                let op: &'static str = "revokeChildApiKey";
-                let body: types::RevokeChildApiKeyBody = arg(op, args, "body")?;
-                let response = self.revoke_child_api_key(&body).await?;
-                encode(op, response)
-            }
-            "setUserExpiry" => {
-                let op: &'static str = "setUserExpiry";
-                let body: types::SetUserExpiryBody = arg(op, args, "body")?;
-                let response = self.set_user_expiry(&body).await?;
-                encode(op, response)
-            }
-            "listSimulations" => {
-                let op: &'static str = "listSimulations";
-                let pageno: Option<i64> = arg(op, args, "pageno")?;
-                let pagesize: Option<i64> = arg(op, args, "pagesize")?;
-                let response = self.list_simulations(pageno, pagesize).await?;
-                encode(op, response)
-            }
-            "createSimulation" => {
-                let op: &'static str = "createSimulation";
-                let body: types::CreateSimulationBody = arg(op, args, "body")?;
-                let response = self.create_simulation(&body).await?;
-                encode(op, response)
-            }
-            "getSimulation" => {
-                let op: &'static str = "getSimulation";
-                let simulation_id: i64 = arg(op, args, "simulation_id")?;
-                let response = self.get_simulation(simulation_id).await?;
-                encode(op, response)
-            }
-            "updateSimulation" => {
-                let op: &'static str = "updateSimulation";
-                let simulation_id: i64 = arg(op, args, "simulation_id")?;
-                let body: types::UpdateSimulationBody = arg(op, args, "body")?;
-                let response = self.update_simulation(simulation_id, &body).await?;
-                encode(op, response)
-            }
-            "deleteSimulation" => {
-                let op: &'static str = "deleteSimulation";
-                let simulation_id: i64 = arg(op, args, "simulation_id")?;
-                let response = self.delete_simulation(simulation_id).await?;
-                encode(op, response)
-            }
-            "enhancePrompt" => {
-                let op: &'static str = "enhancePrompt";
-                let simulation_id: i64 = arg(op, args, "simulation_id")?;
-                let response = self.enhance_prompt(simulation_id).await?;
-                encode(op, response)
-            }
-            "startSimulation" => {
-                let op: &'static str = "startSimulation";
-                let simulation_id: i64 = arg(op, args, "simulation_id")?;
-                let body: types::StartSimulationBody = arg(op, args, "body")?;
-                let response = self.start_simulation(simulation_id, &body).await?;
-                encode(op, response)
-            }
-            "stopSimulation" => {
-                let op: &'static str = "stopSimulation";
-                let simulation_id: i64 = arg(op, args, "simulation_id")?;
-                let response = self.stop_simulation(simulation_id).await?;
-                encode(op, response)
-            }
-            "listClonedVoices" => {
-                let op: &'static str = "listClonedVoices";
-                let cursor: Option<String> = arg(op, args, "cursor")?;
-                let limit: Option<i64> = arg(op, args, "limit")?;
-                let response = self.list_cloned_voices(cursor.as_deref(), limit).await?;
-                encode(op, response)
-            }
-            "createClonedVoice" => {
-                let op: &'static str = "createClonedVoice";
-                let idempotency_key: Option<String> = arg(op, args, "idempotency_key")?;
-                let body: types::CreateClonedVoiceBody = arg(op, args, "body")?;
-                let response = self
-                    .create_cloned_voice(idempotency_key.as_deref(), &body)
-                    .await?;
-                encode(op, response)
-            }
-            "getClonedVoice" => {
-                let op: &'static str = "getClonedVoice";
-                let voice_id: i64 = arg(op, args, "voice_id")?;
-                let response = self.get_cloned_voice(voice_id).await?;
-                encode(op, response)
-            }
-            "deleteClonedVoice" => {
-                let op: &'static str = "deleteClonedVoice";
-                let voice_id: i64 = arg(op, args, "voice_id")?;
-                let response = self.delete_cloned_voice(voice_id).await?;
-                encode(op, response)
-            }
-            "updateClonedVoice" => {
-                let op: &'static str = "updateClonedVoice";
-                let voice_id: i64 = arg(op, args, "voice_id")?;
-                let body: ::serde_json::Map<
-                    ::std::string::String,
-                    ::serde_json::Value,
-                > = arg(op, args, "body")?;
-                let response = self.update_cloned_voice(voice_id, &body).await?;
-                encode(op, response)
-            }
-            "getClonedVoiceSample" => {
-                let op: &'static str = "getClonedVoiceSample";
-                let voice_id: i64 = arg(op, args, "voice_id")?;
-                let response = self.get_cloned_voice_sample(voice_id).await?;
-                encode(op, response)
-            }
+            "saveResellerIdentitySmtp" => self.__call_save_reseller_identity_smtp(args),
+            "testResellerIdentitySmtp" => self.__call_test_reseller_identity_smtp(args),
+            "getKycRequirements" => self.__call_get_kyc_requirements(args),
+            "getKycStatus" => self.__call_get_kyc_status(args),
+            "submitKycStep" => self.__call_submit_kyc_step(args),
+            "listChildOrganizations" => self.__call_list_child_organizations(args),
+            "getResellerUsage" => self.__call_get_reseller_usage(args),
+            "getResellerClientUsage" => self.__call_get_reseller_client_usage(args),
+            "setClientAccess" => self.__call_set_client_access(args),
+            "setUserAccessControl" => self.__call_set_user_access_control(args),
+            "addUser" => self.__call_add_user(args),
+            "createChildApiKey" => self.__call_create_child_api_key(args),
+            "revokeChildApiKey" => self.__call_revoke_child_api_key(args),
+            "setUserExpiry" => self.__call_set_user_expiry(args),
+            "listSimulations" => self.__call_list_simulations(args),
+            "createSimulation" => self.__call_create_simulation(args),
+            "getSimulation" => self.__call_get_simulation(args),
+            "updateSimulation" => self.__call_update_simulation(args),
+            "deleteSimulation" => self.__call_delete_simulation(args),
+            "enhancePrompt" => self.__call_enhance_prompt(args),
+            "startSimulation" => self.__call_start_simulation(args),
+            "stopSimulation" => self.__call_stop_simulation(args),
+            "listClonedVoices" => self.__call_list_cloned_voices(args),
+            "createClonedVoice" => self.__call_create_cloned_voice(args),
+            "getClonedVoice" => self.__call_get_cloned_voice(args),
+            "deleteClonedVoice" => self.__call_delete_cloned_voice(args),
+            "updateClonedVoice" => self.__call_update_cloned_voice(args),
+            "getClonedVoiceSample" => self.__call_get_cloned_voice_sample(args),
             "regenerateClonedVoiceSample" => {
-                let op: &'static str = "regenerateClonedVoiceSample";
-                let voice_id: i64 = arg(op, args, "voice_id")?;
-                let response = self.regenerate_cloned_voice_sample(voice_id).await?;
-                encode(op, response)
+                self.__call_regenerate_cloned_voice_sample(args)
             }
-            "listWorkflowNodeTypes" => {
-                let op: &'static str = "listWorkflowNodeTypes";
-                let category: Option<types::ListWorkflowNodeTypesCategory> = arg(
-                    op,
-                    args,
-                    "category",
-                )?;
-                let q: Option<String> = arg(op, args, "q")?;
-                let response = self
-                    .list_workflow_node_types(category, q.as_deref())
-                    .await?;
-                encode(op, response)
-            }
-            "getWorkflowNodeType" => {
-                let op: &'static str = "getWorkflowNodeType";
-                let node_type: String = arg(op, args, "node_type")?;
-                let detail: Option<types::GetWorkflowNodeTypeDetail> = arg(
-                    op,
-                    args,
-                    "detail",
-                )?;
-                let response = self.get_workflow_node_type(&node_type, detail).await?;
-                encode(op, response)
-            }
+            "listWorkflowNodeTypes" => self.__call_list_workflow_node_types(args),
+            "getWorkflowNodeType" => self.__call_get_workflow_node_type(args),
             "listWorkflowNodeFieldOptions" => {
-                let op: &'static str = "listWorkflowNodeFieldOptions";
-                let node_type: String = arg(op, args, "node_type")?;
-                let field: String = arg(op, args, "field")?;
-                let depends: Option<i64> = arg(op, args, "depends")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self
-                    .list_workflow_node_field_options(
-                        &node_type,
-                        &field,
-                        depends,
-                        user_id,
-                    )
-                    .await?;
-                encode(op, response)
+                self.__call_list_workflow_node_field_options(args)
             }
-            "listWorkflows" => {
-                let op: &'static str = "listWorkflows";
-                let cursor: Option<String> = arg(op, args, "cursor")?;
-                let limit: Option<::std::num::NonZeroU64> = arg(op, args, "limit")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self
-                    .list_workflows(cursor.as_deref(), limit, user_id)
-                    .await?;
-                encode(op, response)
-            }
-            "createWorkflow" => {
-                let op: &'static str = "createWorkflow";
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let body: types::CreateWorkflowBody = arg(op, args, "body")?;
-                let response = self.create_workflow(user_id, &body).await?;
-                encode(op, response)
-            }
-            "getWorkflow" => {
-                let op: &'static str = "getWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let view: Option<types::GetWorkflowView> = arg(op, args, "view")?;
-                let response = self.get_workflow(workflow_id, user_id, view).await?;
-                encode(op, response)
-            }
-            "deleteWorkflow" => {
-                let op: &'static str = "deleteWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.delete_workflow(workflow_id, user_id).await?;
-                encode(op, response)
-            }
-            "updateWorkflow" => {
-                let op: &'static str = "updateWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let body: types::UpdateWorkflowBody = arg(op, args, "body")?;
-                let response = self.update_workflow(workflow_id, user_id, &body).await?;
-                encode(op, response)
-            }
-            "activateWorkflow" => {
-                let op: &'static str = "activateWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.activate_workflow(workflow_id, user_id).await?;
-                encode(op, response)
-            }
-            "deactivateWorkflow" => {
-                let op: &'static str = "deactivateWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.deactivate_workflow(workflow_id, user_id).await?;
-                encode(op, response)
-            }
-            "getWorkflowExecution" => {
-                let op: &'static str = "getWorkflowExecution";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let execution_id: i64 = arg(op, args, "execution_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self
-                    .get_workflow_execution(workflow_id, execution_id, user_id)
-                    .await?;
-                encode(op, response)
-            }
-            "publishWorkflow" => {
-                let op: &'static str = "publishWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.publish_workflow(workflow_id, user_id).await?;
-                encode(op, response)
-            }
-            "testWorkflow" => {
-                let op: &'static str = "testWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let body: types::TestWorkflowBody = arg(op, args, "body")?;
-                let response = self.test_workflow(workflow_id, user_id, &body).await?;
-                encode(op, response)
-            }
-            "validateWorkflow" => {
-                let op: &'static str = "validateWorkflow";
-                let workflow_id: i64 = arg(op, args, "workflow_id")?;
-                let user_id: Option<i64> = arg(op, args, "user_id")?;
-                let response = self.validate_workflow(workflow_id, user_id).await?;
-                encode(op, response)
-            }
+            "listWorkflows" => self.__call_list_workflows(args),
+            "createWorkflow" => self.__call_create_workflow(args),
+            "getWorkflow" => self.__call_get_workflow(args),
+            "deleteWorkflow" => self.__call_delete_workflow(args),
+            "updateWorkflow" => self.__call_update_workflow(args),
+            "activateWorkflow" => self.__call_activate_workflow(args),
+            "deactivateWorkflow" => self.__call_deactivate_workflow(args),
+            "getWorkflowExecution" => self.__call_get_workflow_execution(args),
+            "publishWorkflow" => self.__call_publish_workflow(args),
+            "testWorkflow" => self.__call_test_workflow(args),
+            "validateWorkflow" => self.__call_validate_workflow(args),
             other => {
-                Err(crate::Error::InvalidRequest {
+                return Err(crate::Error::InvalidRequest {
                     operation: "call_operation",
                     message: format!("unknown operationId {other:?}"),
-                })
+                });
             }
-        }
+        };
+        call.await
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_account_balance<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getAccountBalance";
+            let response = self.get_account_balance().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_agents<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listAgents";
+            let name: Option<String> = call_arg(op, args, "name")?;
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let response = self.list_agents(name.as_deref(), pageno, pagesize).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_agent<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createAgent";
+            let body: types::AgentConfigInput = call_arg(op, args, "body")?;
+            let response = self.create_agent(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_agent<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getAgent";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let response = self.get_agent(agent_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_agent<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateAgent";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let body: types::AgentConfigUpdate = call_arg(op, args, "body")?;
+            let response = self.update_agent(agent_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_agent<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteAgent";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let response = self.delete_agent(agent_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_agent_integrations<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listAgentIntegrations";
+            let agent_id: ::std::num::NonZeroU64 = call_arg(op, args, "agent_id")?;
+            let response = self.list_agent_integrations(agent_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_add_agent_integration<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "addAgentIntegration";
+            let agent_id: ::std::num::NonZeroU64 = call_arg(op, args, "agent_id")?;
+            let body: types::AddAgentIntegrationBody = call_arg(op, args, "body")?;
+            let response = self.add_agent_integration(agent_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_remove_agent_integration<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "removeAgentIntegration";
+            let agent_id: ::std::num::NonZeroU64 = call_arg(op, args, "agent_id")?;
+            let integration_id: ::std::num::NonZeroU64 = call_arg(
+                op,
+                args,
+                "integration_id",
+            )?;
+            let response = self
+                .remove_agent_integration(agent_id, integration_id)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_agent_post_call_actions<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listAgentPostCallActions";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.list_agent_post_call_actions(agent_id, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_agent_post_call_action<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createAgentPostCallAction";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let idempotency_key: Option<String> = call_arg(op, args, "idempotency_key")?;
+            let body: types::CreateAgentPostCallActionBody = call_arg(op, args, "body")?;
+            let response = self
+                .create_agent_post_call_action(
+                    agent_id,
+                    idempotency_key.as_deref(),
+                    &body,
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_agent_post_call_action<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteAgentPostCallAction";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let action_id: String = call_arg(op, args, "action_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self
+                .delete_agent_post_call_action(agent_id, &action_id, user_id)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_agent_post_call_action<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateAgentPostCallAction";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let action_id: String = call_arg(op, args, "action_id")?;
+            let body: types::UpdateAgentPostCallActionBody = call_arg(op, args, "body")?;
+            let response = self
+                .update_agent_post_call_action(agent_id, &action_id, &body)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_agent_versions<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listAgentVersions";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let kind: Option<String> = call_arg(op, args, "kind")?;
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let search: Option<String> = call_arg(op, args, "search")?;
+            let response = self
+                .list_agent_versions(
+                    agent_id,
+                    kind.as_deref(),
+                    pageno,
+                    pagesize,
+                    search.as_deref(),
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_agent_version<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createAgentVersion";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let body: types::CreateAgentVersionBody = call_arg(op, args, "body")?;
+            let response = self.create_agent_version(agent_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_agent_version<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteAgentVersion";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let version_number: i64 = call_arg(op, args, "version_number")?;
+            let response = self.delete_agent_version(agent_id, version_number).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_agent_version<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateAgentVersion";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let version_number: i64 = call_arg(op, args, "version_number")?;
+            let body: types::UpdateAgentVersionBody = call_arg(op, args, "body")?;
+            let response = self
+                .update_agent_version(agent_id, version_number, &body)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_agent_version_diff<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getAgentVersionDiff";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let version_number: i64 = call_arg(op, args, "version_number")?;
+            let against: Option<types::GetAgentVersionDiffAgainst> = call_arg(
+                op,
+                args,
+                "against",
+            )?;
+            let response = self
+                .get_agent_version_diff(agent_id, version_number, against.as_ref())
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_restore_agent_version<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "restoreAgentVersion";
+            let agent_id: i64 = call_arg(op, args, "agent_id")?;
+            let version_number: i64 = call_arg(op, args, "version_number")?;
+            let response = self.restore_agent_version(agent_id, version_number).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_bulk_call_live_status<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getBulkCallLiveStatus";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let response = self.get_bulk_call_live_status(bulk_call_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_fetch_bulk_calls<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "fetchBulkCalls";
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let status: Option<String> = call_arg(op, args, "status")?;
+            let response = self
+                .fetch_bulk_calls(pageno, pagesize, status.as_deref())
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_bulk_call<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createBulkCall";
+            let body: types::CreateBulkCallBody = call_arg(op, args, "body")?;
+            let response = self.create_bulk_call(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_bulk_call<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getBulkCall";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let response = self.get_bulk_call(bulk_call_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_bulk_call_actions<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "bulkCallActions";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::BulkCallActionsBody = call_arg(op, args, "body")?;
+            let response = self.bulk_call_actions(bulk_call_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_cancel_bulk_call<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "cancelBulkCall";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let response = self.cancel_bulk_call(bulk_call_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_add_bulk_call_contacts<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "addBulkCallContacts";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::AddBulkCallContactsBody = call_arg(op, args, "body")?;
+            let response = self.add_bulk_call_contacts(bulk_call_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_bulk_call_concurrency<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateBulkCallConcurrency";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::UpdateBulkCallConcurrencyBody = call_arg(op, args, "body")?;
+            let response = self.update_bulk_call_concurrency(bulk_call_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_set_bulk_call_daily_time_control<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "setBulkCallDailyTimeControl";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::SetBulkCallDailyTimeControlBody = call_arg(
+                op,
+                args,
+                "body",
+            )?;
+            let response = self
+                .set_bulk_call_daily_time_control(bulk_call_id, &body)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_bulk_call_lines<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listBulkCallLines";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let call_status: Option<String> = call_arg(op, args, "call_status")?;
+            let cursor: Option<String> = call_arg(op, args, "cursor")?;
+            let include_total: Option<types::ListBulkCallLinesIncludeTotal> = call_arg(
+                op,
+                args,
+                "include_total",
+            )?;
+            let interaction_status: Option<String> = call_arg(
+                op,
+                args,
+                "interaction_status",
+            )?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let search: Option<String> = call_arg(op, args, "search")?;
+            let response = self
+                .list_bulk_call_lines(
+                    bulk_call_id,
+                    call_status.as_deref(),
+                    cursor.as_deref(),
+                    include_total,
+                    interaction_status.as_deref(),
+                    pagesize,
+                    search.as_deref(),
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_retry_bulk_call<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "retryBulkCall";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::EmptyBody = call_arg(op, args, "body")?;
+            let response = self.retry_bulk_call(bulk_call_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_bulk_call_numbers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listBulkCallNumbers";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let response = self.list_bulk_call_numbers(bulk_call_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_add_bulk_call_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "addBulkCallNumber";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::AddBulkCallNumberBody = call_arg(op, args, "body")?;
+            let response = self.add_bulk_call_number(bulk_call_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_bulk_call_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateBulkCallNumber";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let assignment_id: i64 = call_arg(op, args, "assignment_id")?;
+            let body: types::UpdateBulkCallNumberBody = call_arg(op, args, "body")?;
+            let response = self
+                .update_bulk_call_number(bulk_call_id, assignment_id, &body)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_start_bulk_call<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "startBulkCall";
+            let bulk_call_id: i64 = call_arg(op, args, "bulk_call_id")?;
+            let body: types::EmptyBody = call_arg(op, args, "body")?;
+            let response = self.start_bulk_call(bulk_call_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_add_bulk_call_contact<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "addBulkCallContact";
+            let campaign_id: i64 = call_arg(op, args, "campaign_id")?;
+            let body: types::BulkCallContactInput = call_arg(op, args, "body")?;
+            let response = self.add_bulk_call_contact(campaign_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_dispatch_call<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "dispatchCall";
+            let body: types::DispatchCallBody = call_arg(op, args, "body")?;
+            let response = self.dispatch_call(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_call_logs<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listCallLogs";
+            let agentid: Option<i64> = call_arg(op, args, "agentid")?;
+            let bulk_call_id: Option<i64> = call_arg(op, args, "bulk_call_id")?;
+            let call_status: Option<types::ListCallLogsCallStatus> = call_arg(
+                op,
+                args,
+                "call_status",
+            )?;
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let response = self
+                .list_call_logs(agentid, bulk_call_id, call_status, pageno, pagesize)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_call_log<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getCallLog";
+            let call_log_id: i64 = call_arg(op, args, "call_log_id")?;
+            let response = self.get_call_log(call_log_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_integrations<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listIntegrations";
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.list_integrations(user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_cal_integration<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createCalIntegration";
+            let body: types::CreateCalIntegrationBody = call_arg(op, args, "body")?;
+            let response = self.create_cal_integration(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_custom_api_integration<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createCustomApiIntegration";
+            let body: types::CreateCustomApiIntegrationBody = call_arg(
+                op,
+                args,
+                "body",
+            )?;
+            let response = self.create_custom_api_integration(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_attach_knowledge_base_files<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "attachKnowledgeBaseFiles";
+            let body: types::AttachKnowledgeBaseFilesBody = call_arg(op, args, "body")?;
+            let response = self.attach_knowledge_base_files(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_can_upload_file<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "canUploadFile";
+            let body: types::CanUploadFileBody = call_arg(op, args, "body")?;
+            let response = self.can_upload_file(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_upload_knowledge_base_file<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "uploadKnowledgeBaseFile";
+            let body: types::UploadKnowledgeBaseFileBody = call_arg(op, args, "body")?;
+            let response = self.upload_knowledge_base_file(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_knowledge_base_file<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteKnowledgeBaseFile";
+            let body: types::DeleteKnowledgeBaseFileBody = call_arg(op, args, "body")?;
+            let response = self.delete_knowledge_base_file(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_detach_knowledge_base_files<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "detachKnowledgeBaseFiles";
+            let body: types::DetachKnowledgeBaseFilesBody = call_arg(op, args, "body")?;
+            let response = self.detach_knowledge_base_files(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_knowledge_base_files<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listKnowledgeBaseFiles";
+            let response = self.list_knowledge_base_files().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_attach_phone_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "attachPhoneNumber";
+            let body: types::AttachPhoneNumberBody = call_arg(op, args, "body")?;
+            let response = self.attach_phone_number(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_detach_phone_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "detachPhoneNumber";
+            let body: types::DetachPhoneNumberBody = call_arg(op, args, "body")?;
+            let response = self.detach_phone_number(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_import_exotel_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "importExotelNumber";
+            let body: types::ImportExotelNumberBody = call_arg(op, args, "body")?;
+            let response = self.import_exotel_number(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_import_sip_trunk<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "importSipTrunk";
+            let body: types::ImportSipTrunkBody = call_arg(op, args, "body")?;
+            let response = self.import_sip_trunk(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_import_twilio_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "importTwilioNumber";
+            let body: types::ImportTwilioNumberBody = call_arg(op, args, "body")?;
+            let response = self.import_twilio_number(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_phone_numbers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listPhoneNumbers";
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.list_phone_numbers(pageno, pagesize, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_purchase_phone_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "purchasePhoneNumber";
+            let idempotency_key: Option<String> = call_arg(op, args, "idempotency_key")?;
+            let body: types::PurchasePhoneNumberBody = call_arg(op, args, "body")?;
+            let response = self
+                .purchase_phone_number(idempotency_key.as_deref(), &body)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_release_phone_number<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "releasePhoneNumber";
+            let body: types::ReleasePhoneNumberBody = call_arg(op, args, "body")?;
+            let response = self.release_phone_number(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_search_phone_numbers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "searchPhoneNumbers";
+            let carrier: Option<String> = call_arg(op, args, "carrier")?;
+            let limit: Option<i64> = call_arg(op, args, "limit")?;
+            let page: Option<i64> = call_arg(op, args, "page")?;
+            let pattern: Option<String> = call_arg(op, args, "pattern")?;
+            let region: String = call_arg(op, args, "region")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self
+                .search_phone_numbers(
+                    carrier.as_deref(),
+                    limit,
+                    page,
+                    pattern.as_deref(),
+                    &region,
+                    user_id,
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_all_providers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listAllProviders";
+            let response = self.list_all_providers().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_llm_providers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listLLMProviders";
+            let response = self.list_llm_providers().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_stt_providers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listSTTProviders";
+            let response = self.list_stt_providers().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_tts_providers<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listTTSProviders";
+            let response = self.list_tts_providers().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_voice<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getVoice";
+            let voice_id: ::std::num::NonZeroU64 = call_arg(op, args, "voice_id")?;
+            let response = self.get_voice(voice_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_voices<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listVoices";
+            let accent: Option<String> = call_arg(op, args, "accent")?;
+            let gender: Option<types::ListVoicesGender> = call_arg(op, args, "gender")?;
+            let language: Option<String> = call_arg(op, args, "language")?;
+            let page: Option<::std::num::NonZeroU64> = call_arg(op, args, "page")?;
+            let page_size: Option<::std::num::NonZeroU64> = call_arg(
+                op,
+                args,
+                "page_size",
+            )?;
+            let provider: Option<types::ListVoicesProvider> = call_arg(
+                op,
+                args,
+                "provider",
+            )?;
+            let search: Option<String> = call_arg(op, args, "search")?;
+            let response = self
+                .list_voices(
+                    accent.as_deref(),
+                    gender,
+                    language.as_deref(),
+                    page,
+                    page_size,
+                    provider,
+                    search.as_deref(),
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_release_client<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "releaseClient";
+            let body: types::ReleaseClientBody = call_arg(op, args, "body")?;
+            let response = self.release_client(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_preview_client_release<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "previewClientRelease";
+            let organization_id: i64 = call_arg(op, args, "organization_id")?;
+            let response = self.preview_client_release(organization_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_set_child_concurrency<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "setChildConcurrency";
+            let body: types::SetChildConcurrencyBody = call_arg(op, args, "body")?;
+            let response = self.set_child_concurrency(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_calculate_credit_operation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "calculateCreditOperation";
+            let body: types::CalculateCreditOperationBody = call_arg(op, args, "body")?;
+            let response = self.calculate_credit_operation(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_reseller_credit_logs<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getResellerCreditLogs";
+            let end_date: Option<String> = call_arg(op, args, "end_date")?;
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let start_date: Option<String> = call_arg(op, args, "start_date")?;
+            let response = self
+                .get_reseller_credit_logs(
+                    end_date.as_deref(),
+                    pageno,
+                    pagesize,
+                    start_date.as_deref(),
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_revert_credits_from_child<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "revertCreditsFromChild";
+            let body: types::RevertCreditsFromChildBody = call_arg(op, args, "body")?;
+            let response = self.revert_credits_from_child(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_transfer_credits_to_child<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "transferCreditsToChild";
+            let body: types::TransferCreditsToChildBody = call_arg(op, args, "body")?;
+            let response = self.transfer_credits_to_child(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_reseller_identity<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getResellerIdentity";
+            let response = self.get_reseller_identity().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_save_reseller_identity<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "saveResellerIdentity";
+            let body: types::SaveResellerIdentityBody = call_arg(op, args, "body")?;
+            let response = self.save_reseller_identity(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_disable_reseller_identity_smtp<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "disableResellerIdentitySmtp";
+            let response = self.disable_reseller_identity_smtp().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_save_reseller_identity_smtp<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "saveResellerIdentitySmtp";
+            let body: types::SaveResellerIdentitySmtpBody = call_arg(op, args, "body")?;
+            let response = self.save_reseller_identity_smtp(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_test_reseller_identity_smtp<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "testResellerIdentitySmtp";
+            let body: types::TestResellerIdentitySmtpBody = call_arg(op, args, "body")?;
+            let response = self.test_reseller_identity_smtp(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_kyc_requirements<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getKycRequirements";
+            let carrier: Option<String> = call_arg(op, args, "carrier")?;
+            let region: String = call_arg(op, args, "region")?;
+            let response = self.get_kyc_requirements(carrier.as_deref(), &region).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_kyc_status<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getKycStatus";
+            let user_id: i64 = call_arg(op, args, "user_id")?;
+            let response = self.get_kyc_status(user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_submit_kyc_step<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "submitKycStep";
+            let step: String = call_arg(op, args, "step")?;
+            let body: types::SubmitKycStepBody = call_arg(op, args, "body")?;
+            let response = self.submit_kyc_step(&step, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_child_organizations<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listChildOrganizations";
+            let response = self.list_child_organizations().await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_reseller_usage<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getResellerUsage";
+            let date_from: Option<String> = call_arg(op, args, "date_from")?;
+            let date_to: Option<String> = call_arg(op, args, "date_to")?;
+            let month: Option<String> = call_arg(op, args, "month")?;
+            let response = self
+                .get_reseller_usage(
+                    date_from.as_deref(),
+                    date_to.as_deref(),
+                    month.as_deref(),
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_reseller_client_usage<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getResellerClientUsage";
+            let organization_id: i64 = call_arg(op, args, "organization_id")?;
+            let date_from: Option<String> = call_arg(op, args, "date_from")?;
+            let date_to: Option<String> = call_arg(op, args, "date_to")?;
+            let month: Option<String> = call_arg(op, args, "month")?;
+            let response = self
+                .get_reseller_client_usage(
+                    organization_id,
+                    date_from.as_deref(),
+                    date_to.as_deref(),
+                    month.as_deref(),
+                )
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_set_client_access<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "setClientAccess";
+            let body: types::SetClientAccessBody = call_arg(op, args, "body")?;
+            let response = self.set_client_access(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_set_user_access_control<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "setUserAccessControl";
+            let body: types::SetUserAccessControlBody = call_arg(op, args, "body")?;
+            let response = self.set_user_access_control(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_add_user<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "addUser";
+            let body: types::AddUserBody = call_arg(op, args, "body")?;
+            let response = self.add_user(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_child_api_key<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createChildApiKey";
+            let body: types::CreateChildApiKeyBody = call_arg(op, args, "body")?;
+            let response = self.create_child_api_key(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_revoke_child_api_key<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "revokeChildApiKey";
+            let body: types::RevokeChildApiKeyBody = call_arg(op, args, "body")?;
+            let response = self.revoke_child_api_key(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_set_user_expiry<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "setUserExpiry";
+            let body: types::SetUserExpiryBody = call_arg(op, args, "body")?;
+            let response = self.set_user_expiry(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_simulations<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listSimulations";
+            let pageno: Option<i64> = call_arg(op, args, "pageno")?;
+            let pagesize: Option<i64> = call_arg(op, args, "pagesize")?;
+            let response = self.list_simulations(pageno, pagesize).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_simulation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createSimulation";
+            let body: types::CreateSimulationBody = call_arg(op, args, "body")?;
+            let response = self.create_simulation(&body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_simulation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getSimulation";
+            let simulation_id: i64 = call_arg(op, args, "simulation_id")?;
+            let response = self.get_simulation(simulation_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_simulation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateSimulation";
+            let simulation_id: i64 = call_arg(op, args, "simulation_id")?;
+            let body: types::UpdateSimulationBody = call_arg(op, args, "body")?;
+            let response = self.update_simulation(simulation_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_simulation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteSimulation";
+            let simulation_id: i64 = call_arg(op, args, "simulation_id")?;
+            let response = self.delete_simulation(simulation_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_enhance_prompt<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "enhancePrompt";
+            let simulation_id: i64 = call_arg(op, args, "simulation_id")?;
+            let response = self.enhance_prompt(simulation_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_start_simulation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "startSimulation";
+            let simulation_id: i64 = call_arg(op, args, "simulation_id")?;
+            let body: types::StartSimulationBody = call_arg(op, args, "body")?;
+            let response = self.start_simulation(simulation_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_stop_simulation<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "stopSimulation";
+            let simulation_id: i64 = call_arg(op, args, "simulation_id")?;
+            let response = self.stop_simulation(simulation_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_cloned_voices<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listClonedVoices";
+            let cursor: Option<String> = call_arg(op, args, "cursor")?;
+            let limit: Option<i64> = call_arg(op, args, "limit")?;
+            let response = self.list_cloned_voices(cursor.as_deref(), limit).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_cloned_voice<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createClonedVoice";
+            let idempotency_key: Option<String> = call_arg(op, args, "idempotency_key")?;
+            let body: types::CreateClonedVoiceBody = call_arg(op, args, "body")?;
+            let response = self
+                .create_cloned_voice(idempotency_key.as_deref(), &body)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_cloned_voice<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getClonedVoice";
+            let voice_id: i64 = call_arg(op, args, "voice_id")?;
+            let response = self.get_cloned_voice(voice_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_cloned_voice<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteClonedVoice";
+            let voice_id: i64 = call_arg(op, args, "voice_id")?;
+            let response = self.delete_cloned_voice(voice_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_cloned_voice<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateClonedVoice";
+            let voice_id: i64 = call_arg(op, args, "voice_id")?;
+            let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = call_arg(
+                op,
+                args,
+                "body",
+            )?;
+            let response = self.update_cloned_voice(voice_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_cloned_voice_sample<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getClonedVoiceSample";
+            let voice_id: i64 = call_arg(op, args, "voice_id")?;
+            let response = self.get_cloned_voice_sample(voice_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_regenerate_cloned_voice_sample<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "regenerateClonedVoiceSample";
+            let voice_id: i64 = call_arg(op, args, "voice_id")?;
+            let response = self.regenerate_cloned_voice_sample(voice_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_workflow_node_types<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listWorkflowNodeTypes";
+            let category: Option<types::ListWorkflowNodeTypesCategory> = call_arg(
+                op,
+                args,
+                "category",
+            )?;
+            let q: Option<String> = call_arg(op, args, "q")?;
+            let response = self.list_workflow_node_types(category, q.as_deref()).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_workflow_node_type<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getWorkflowNodeType";
+            let node_type: String = call_arg(op, args, "node_type")?;
+            let detail: Option<types::GetWorkflowNodeTypeDetail> = call_arg(
+                op,
+                args,
+                "detail",
+            )?;
+            let response = self.get_workflow_node_type(&node_type, detail).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_workflow_node_field_options<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listWorkflowNodeFieldOptions";
+            let node_type: String = call_arg(op, args, "node_type")?;
+            let field: String = call_arg(op, args, "field")?;
+            let depends: Option<i64> = call_arg(op, args, "depends")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self
+                .list_workflow_node_field_options(&node_type, &field, depends, user_id)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_list_workflows<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "listWorkflows";
+            let cursor: Option<String> = call_arg(op, args, "cursor")?;
+            let limit: Option<::std::num::NonZeroU64> = call_arg(op, args, "limit")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.list_workflows(cursor.as_deref(), limit, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_create_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "createWorkflow";
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let body: types::CreateWorkflowBody = call_arg(op, args, "body")?;
+            let response = self.create_workflow(user_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let view: Option<types::GetWorkflowView> = call_arg(op, args, "view")?;
+            let response = self.get_workflow(workflow_id, user_id, view).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_delete_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deleteWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.delete_workflow(workflow_id, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_update_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "updateWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let body: types::UpdateWorkflowBody = call_arg(op, args, "body")?;
+            let response = self.update_workflow(workflow_id, user_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_activate_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "activateWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.activate_workflow(workflow_id, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_deactivate_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "deactivateWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.deactivate_workflow(workflow_id, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_get_workflow_execution<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "getWorkflowExecution";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let execution_id: i64 = call_arg(op, args, "execution_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self
+                .get_workflow_execution(workflow_id, execution_id, user_id)
+                .await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_publish_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "publishWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.publish_workflow(workflow_id, user_id).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_test_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "testWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let body: types::TestWorkflowBody = call_arg(op, args, "body")?;
+            let response = self.test_workflow(workflow_id, user_id, &body).await?;
+            call_encode(op, response)
+        })
+    }
+    #[allow(non_snake_case, unused_variables)]
+    fn __call_validate_workflow<'a>(
+        &'a self,
+        args: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> ::std::pin::Pin<
+        Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(u16, serde_json::Value), crate::Error>,
+            > + Send + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let op: &'static str = "validateWorkflow";
+            let workflow_id: i64 = call_arg(op, args, "workflow_id")?;
+            let user_id: Option<i64> = call_arg(op, args, "user_id")?;
+            let response = self.validate_workflow(workflow_id, user_id).await?;
+            call_encode(op, response)
+        })
     }
 }
