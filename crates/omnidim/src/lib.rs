@@ -33,6 +33,7 @@ mod error;
 #[doc(hidden)]
 pub mod hooks;
 mod operation;
+pub mod paginate;
 pub mod retry;
 mod tls;
 #[cfg(feature = "validation")]
