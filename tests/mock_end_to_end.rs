@@ -37,13 +37,32 @@ fn arguments(spec: &omnidim_spec::Spec, operation_id: &str) -> Map<String, Value
             .as_object()
             .and_then(|c| c.iter().find(|(k, _)| k.contains("json")))
     {
-        let value = media
+        let mut value = media
             .get("example")
             .cloned()
             .unwrap_or_else(|| sample(spec, &media["schema"]));
+        phone_numbers(&mut value);
         args.insert("body".into(), value);
     }
     args
+}
+
+/// The spec types phone numbers as plain strings; the client checks the documented E.164 form
+/// before sending, so sampled numbers get a real one.
+fn phone_numbers(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if matches!(k.as_str(), "to_number" | "phone_number") && x.is_string() {
+                    *x = Value::String("+15551234567".into());
+                } else {
+                    phone_numbers(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(phone_numbers),
+        _ => {}
+    }
 }
 
 #[tokio::test]

@@ -240,3 +240,38 @@ async fn requests_are_checked_against_the_spec() {
     assert_eq!(r.status().as_u16(), 405);
     assert_eq!(mock.received("getBulkCall"), 2);
 }
+
+#[tokio::test]
+async fn documented_request_checks_happen_before_sending() {
+    let mock = MockServer::start().await.unwrap();
+    let body = omnidim::types::DispatchCallBody {
+        agent_id: 6337,
+        to_number: "555-123-4567".into(),
+        from_number_id: None,
+        call_context: Default::default(),
+    };
+    let err = client(&mock).dispatch_call(&body).await.unwrap_err();
+    match &err {
+        Error::InvalidRequest { operation, message } => {
+            assert_eq!(*operation, "dispatchCall");
+            assert!(message.contains("E.164"), "{message}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert_eq!(mock.received("dispatchCall"), 0, "nothing may be sent");
+    let err = client(&mock)
+        .fetch_bulk_calls(Some(1), Some(500), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidRequest {
+                operation: "fetchBulkCalls",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(mock.received("fetchBulkCalls"), 0);
+}

@@ -115,6 +115,28 @@ pub async fn finish<T, E: serde::Serialize>(
 }
 
 impl ClientHooks<Inner> for GeneratedClient {
+    /// The documented request checks (`request_checks.rs`), before anything is sent.
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let Some(operation) = Operation::by_rust_name(info.operation_id) else {
+            return Ok(());
+        };
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+        let query: Vec<(String, String)> = request
+            .url()
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        crate::request_checks::check(operation.id, body.as_ref(), &query)
+            .map_err(progenitor_client::Error::InvalidRequest)
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -34,6 +34,7 @@ mod error;
 pub mod hooks;
 mod operation;
 pub mod paginate;
+mod request_checks;
 pub mod retry;
 mod tls;
 #[cfg(feature = "validation")]
