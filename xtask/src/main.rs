@@ -3,6 +3,7 @@
 //! - `cargo xtask regenerate [--check]`: write (or verify) `crates/omnidim/src/generated.rs` from
 //!   `openapi/omnidim.yaml`.
 //! - `cargo xtask lint`: run the spec lints of `omnidim-spec`.
+//! - `cargo xtask spec-diff OLD NEW`: classify the changes between two versions of the spec.
 
 mod client_surface;
 mod regenerate;
@@ -40,6 +41,21 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         spec: Option<PathBuf>,
     },
+    /// Compare two versions of the spec: classify each change for users of the client (breaking,
+    /// non-breaking, documentation), name the generated Rust items it touches, and suggest the
+    /// version bump. Exit 0, 1 when --fail-on is met, 2 on errors.
+    SpecDiff {
+        /// The old spec: a file, or a git revision written REV:PATH (e.g. HEAD~1:openapi/omnidim.yaml).
+        old: String,
+        /// The new spec: a file, or a git revision written REV:PATH.
+        new: String,
+        /// Exit with status 1 when there is a breaking change (`breaking`) or any change (`any`).
+        #[arg(long, value_enum, value_name = "WHEN")]
+        fail_on: Option<spec_diff::FailOn>,
+        /// Output form.
+        #[arg(long, value_enum, default_value = "human")]
+        format: spec_diff::Format,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -62,6 +78,18 @@ fn main() -> ExitCode {
             output,
         } => regenerate::run(check, spec, output),
         Command::Lint { spec } => lint(spec),
+        Command::SpecDiff {
+            old,
+            new,
+            fail_on,
+            format,
+        } => Ok(spec_diff::run(
+            &workspace_root(),
+            &old,
+            &new,
+            fail_on,
+            format,
+        )),
     };
     match result {
         Ok(code) => code,
