@@ -149,7 +149,6 @@ async fn check_all(
     given: &BTreeMap<String, String>,
     sample_missing: bool,
 ) -> Vec<Row> {
-    let doc = spec.document();
     let mut ops: Vec<_> = spec
         .operations()
         .into_iter()
@@ -174,7 +173,7 @@ async fn check_all(
         if let Some(bar) = &progress {
             bar.set_message(id.clone());
         }
-        let params = parameters(doc, spec, &op.pointer);
+        let params = parameters(spec, &op.pointer);
         let mut path = op.path.clone();
         let mut query = Vec::new();
         let mut missing = None;
@@ -282,38 +281,23 @@ async fn call(
 }
 
 /// (name, location, required, schema) of an operation's path and query parameters.
-fn parameters(doc: &Value, spec: &Spec, op_pointer: &str) -> Vec<(String, String, bool, Value)> {
-    let item = op_pointer
-        .rsplit_once('/')
-        .map(|(p, _)| p)
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for holder in [item, op_pointer] {
-        let Some(list) = doc
-            .pointer(holder)
-            .and_then(|h| h.get("parameters"))
-            .and_then(Value::as_array)
-        else {
-            continue;
-        };
-        for p in list.iter().filter_map(|p| spec.deref(p)) {
-            let (Some(name), Some(location)) = (
-                p.get("name").and_then(Value::as_str),
-                p.get("in").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            if location == "path" || location == "query" {
-                let required = p
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(location == "path");
-                let schema = p.get("schema").cloned().unwrap_or(Value::Null);
-                out.push((name.to_string(), location.to_string(), required, schema));
+fn parameters(spec: &Spec, op_pointer: &str) -> Vec<(String, String, bool, Value)> {
+    spec.parameters(op_pointer)
+        .into_iter()
+        .filter_map(|(_, p)| {
+            let name = p.get("name").and_then(Value::as_str)?;
+            let location = p.get("in").and_then(Value::as_str)?;
+            if location != "path" && location != "query" {
+                return None;
             }
-        }
-    }
-    out
+            let required = p
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(location == "path");
+            let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+            Some((name.to_string(), location.to_string(), required, schema))
+        })
+        .collect()
 }
 
 fn discovered(name: &str, path: &str, bodies: &BTreeMap<String, Value>) -> Option<String> {

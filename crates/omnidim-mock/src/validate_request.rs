@@ -15,7 +15,7 @@ impl Schemas {
         let doc = spec.document();
         let mut map = HashMap::new();
         for op in spec.operations() {
-            for (p, _) in parameters(spec, &op.pointer) {
+            for (p, _) in spec.parameters(&op.pointer) {
                 let sp = pointer::push(&p, "schema");
                 if doc.pointer(&sp).is_some() {
                     map.insert(sp.clone(), compile(doc, &sp)?);
@@ -38,39 +38,6 @@ fn compile(doc: &Value, sp: &str) -> Result<jsonschema::Validator, MockError> {
         pointer: sp.to_string(),
         message,
     })
-}
-
-/// (pointer, parameter object) of the operation's parameters, path-level ones first; a `$ref`
-/// parameter is reported at its target.
-fn parameters<'s>(spec: &'s Spec, op_pointer: &str) -> Vec<(String, &'s Value)> {
-    let doc = spec.document();
-    let item_pointer = op_pointer
-        .rsplit_once('/')
-        .map(|(p, _)| p.to_string())
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for holder in [item_pointer, op_pointer.to_string()] {
-        let Some(params) = doc
-            .pointer(&holder)
-            .and_then(|h| h.get("parameters"))
-            .and_then(Value::as_array)
-        else {
-            continue;
-        };
-        for (i, p) in params.iter().enumerate() {
-            let (ptr, value) = match p.get("$ref").and_then(Value::as_str) {
-                Some(r) => (r.trim_start_matches('#').to_string(), spec.deref(p)),
-                None => (
-                    pointer::push(&pointer::push(&holder, "parameters"), &i.to_string()),
-                    Some(p),
-                ),
-            };
-            if let Some(v) = value {
-                out.push((ptr, v));
-            }
-        }
-    }
-    out
 }
 
 /// Pointer of the JSON request body schema, following a `$ref`ed request body.
@@ -108,7 +75,7 @@ pub(crate) fn check(
                 .collect()
         })
         .unwrap_or_default();
-    for (ptr, p) in parameters(spec, op_pointer) {
+    for (ptr, p) in spec.parameters(op_pointer) {
         let (Some(name), Some(location)) = (
             p.get("name").and_then(Value::as_str),
             p.get("in").and_then(Value::as_str),

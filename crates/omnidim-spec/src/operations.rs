@@ -120,6 +120,40 @@ impl Spec {
         out
     }
 
+    /// The parameters of the operation at `op_pointer`, path-level ones first, as (pointer,
+    /// parameter object); a `$ref` parameter is given at its target, a dangling one is left out.
+    /// (An operation-level parameter overriding a path-level one appears after it.)
+    pub fn parameters(&self, op_pointer: &str) -> Vec<(String, &Value)> {
+        let doc = self.document();
+        let item_pointer = op_pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for holder in [item_pointer, op_pointer.to_string()] {
+            let Some(params) = doc
+                .pointer(&holder)
+                .and_then(|h| h.get("parameters"))
+                .and_then(Value::as_array)
+            else {
+                continue;
+            };
+            for (i, p) in params.iter().enumerate() {
+                let (ptr, value) = match p.get("$ref").and_then(Value::as_str) {
+                    Some(r) => (r.trim_start_matches('#').to_string(), self.deref(p)),
+                    None => (
+                        pointer::push(&pointer::push(&holder, "parameters"), &i.to_string()),
+                        Some(p),
+                    ),
+                };
+                if let Some(v) = value {
+                    out.push((ptr, v));
+                }
+            }
+        }
+        out
+    }
+
     /// Find one operation by its `operationId`.
     pub fn operation(&self, operation_id: &str) -> Option<Operation> {
         self.operations()
