@@ -284,7 +284,8 @@ async fn call(
 fn parameters(spec: &Spec, op_pointer: &str) -> Vec<(String, String, bool, Value)> {
     spec.parameters(op_pointer)
         .into_iter()
-        .filter_map(|(_, p)| {
+        .filter_map(|param| {
+            let p = param.value;
             let name = p.get("name").and_then(Value::as_str)?;
             let location = p.get("in").and_then(Value::as_str)?;
             if location != "path" && location != "query" {

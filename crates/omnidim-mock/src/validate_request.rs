@@ -15,7 +15,8 @@ impl Schemas {
         let doc = spec.document();
         let mut map = HashMap::new();
         for op in spec.operations() {
-            for (p, _) in spec.parameters(&op.pointer) {
+            for param in spec.parameters(&op.pointer) {
+                let p = param.pointer;
                 let sp = pointer::push(&p, "schema");
                 if doc.pointer(&sp).is_some() {
                     map.insert(sp.clone(), compile(doc, &sp)?);
@@ -75,7 +76,8 @@ pub(crate) fn check(
                 .collect()
         })
         .unwrap_or_default();
-    for (ptr, p) in spec.parameters(op_pointer) {
+    for param in spec.parameters(op_pointer) {
+        let (ptr, p) = (param.pointer, param.value);
         let (Some(name), Some(location)) = (
             p.get("name").and_then(Value::as_str),
             p.get("in").and_then(Value::as_str),

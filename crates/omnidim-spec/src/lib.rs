@@ -30,7 +30,7 @@ mod strict_yaml;
 
 pub use error::SpecError;
 pub use load::Spec;
-pub use operations::{HttpMethod, Operation, OperationResponse};
+pub use operations::{HttpMethod, Operation, OperationResponse, Parameter};
 
 /// The spec of the workspace, `openapi/omnidim.yaml`, embedded at compile time.
 pub const EMBEDDED_YAML: &str = include_str!("../../../openapi/omnidim.yaml");

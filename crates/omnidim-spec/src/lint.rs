@@ -154,36 +154,24 @@ fn check_operations(spec: &Spec, out: &mut Vec<Finding>) {
 }
 
 fn check_path_parameters(spec: &Spec, op: &crate::Operation, out: &mut Vec<Finding>) {
-    let doc = spec.document();
     let template: BTreeSet<String> = template_variables(&op.path);
-    let item_pointer = pointer::push("/paths", &op.path);
     // Operation-level parameters override path-level ones with the same name and location.
     let mut declared: BTreeMap<String, (String, bool)> = BTreeMap::new();
-    for holder in [item_pointer.clone(), op.pointer.clone()] {
-        let Some(params) = doc
-            .pointer(&holder)
-            .and_then(|h| h.get("parameters"))
-            .and_then(Value::as_array)
-        else {
+    for param in spec.parameters(&op.pointer) {
+        let (p_pointer, p) = (param.at, param.value);
+        if p.get("in").and_then(Value::as_str) != Some("path") {
+            continue;
+        }
+        let Some(name) = p.get("name").and_then(Value::as_str) else {
+            out.push(Finding {
+                pointer: p_pointer,
+                rule: "parameter-name",
+                message: "parameter has no name".into(),
+            });
             continue;
         };
-        for (i, p) in params.iter().enumerate() {
-            let p_pointer = pointer::push(&pointer::push(&holder, "parameters"), &i.to_string());
-            let Some(p) = spec.deref(p) else { continue }; // reported by ref-unresolved
-            if p.get("in").and_then(Value::as_str) != Some("path") {
-                continue;
-            }
-            let Some(name) = p.get("name").and_then(Value::as_str) else {
-                out.push(Finding {
-                    pointer: p_pointer,
-                    rule: "parameter-name",
-                    message: "parameter has no name".into(),
-                });
-                continue;
-            };
-            let required = p.get("required").and_then(Value::as_bool) == Some(true);
-            declared.insert(name.to_string(), (p_pointer, required));
-        }
+        let required = p.get("required").and_then(Value::as_bool) == Some(true);
+        declared.insert(name.to_string(), (p_pointer, required));
     }
     for var in &template {
         if !declared.contains_key(var) {

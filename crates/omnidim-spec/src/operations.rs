@@ -71,6 +71,17 @@ pub struct Operation {
     pub responses: Vec<OperationResponse>,
 }
 
+/// A parameter of an operation, as [`Spec::parameters`] lists it.
+#[derive(Clone, Debug)]
+pub struct Parameter<'s> {
+    /// JSON pointer of the entry in the `parameters` list (where it is used).
+    pub at: String,
+    /// JSON pointer of the parameter object (the `$ref` target for a referenced one).
+    pub pointer: String,
+    /// The parameter object.
+    pub value: &'s Value,
+}
+
 /// One documented response of an operation (status key as written: `200`, `4XX`, `default`).
 #[derive(Clone, Debug)]
 pub struct OperationResponse {
@@ -120,10 +131,10 @@ impl Spec {
         out
     }
 
-    /// The parameters of the operation at `op_pointer`, path-level ones first, as (pointer,
-    /// parameter object); a `$ref` parameter is given at its target, a dangling one is left out.
-    /// (An operation-level parameter overriding a path-level one appears after it.)
-    pub fn parameters(&self, op_pointer: &str) -> Vec<(String, &Value)> {
+    /// The parameters of the operation at `op_pointer`, path-level ones first. A `$ref`
+    /// parameter is followed; a dangling one is left out (lint reports it). An operation-level
+    /// parameter overriding a path-level one appears after it.
+    pub fn parameters(&self, op_pointer: &str) -> Vec<Parameter<'_>> {
         let doc = self.document();
         let item_pointer = op_pointer
             .rsplit_once('/')
@@ -139,15 +150,13 @@ impl Spec {
                 continue;
             };
             for (i, p) in params.iter().enumerate() {
-                let (ptr, value) = match p.get("$ref").and_then(Value::as_str) {
+                let at = pointer::push(&pointer::push(&holder, "parameters"), &i.to_string());
+                let (pointer, value) = match p.get("$ref").and_then(Value::as_str) {
                     Some(r) => (r.trim_start_matches('#').to_string(), self.deref(p)),
-                    None => (
-                        pointer::push(&pointer::push(&holder, "parameters"), &i.to_string()),
-                        Some(p),
-                    ),
+                    None => (at.clone(), Some(p)),
                 };
-                if let Some(v) = value {
-                    out.push((ptr, v));
+                if let Some(value) = value {
+                    out.push(Parameter { at, pointer, value });
                 }
             }
         }
