@@ -185,7 +185,14 @@ impl ClientBuilder {
         headers.insert(USER_AGENT, agent);
 
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if base_url.starts_with("http:") {
+            // Plain http is allowed only to loopback, and must stay there: a proxy from
+            // HTTP_PROXY/ALL_PROXY would receive the whole request, bearer key included, in clear
+            // text. (https through a proxy is a CONNECT tunnel; the key stays inside TLS.)
+            http = http.no_proxy();
+        }
+        let http = http
             .tls_backend_preconfigured(crate::tls::rustls_config()?)
             .default_headers(headers)
             .timeout(timeout)

@@ -177,7 +177,7 @@ impl ClientHooks<Inner> for GeneratedClient {
                 }
                 _ => return self.validated(result, id).await,
             };
-            if started.elapsed() + wait > policy.max_elapsed {
+            if !policy.allows_wait(started.elapsed(), wait) {
                 tracing::debug!(operation = id, attempt, ?wait, "retry budget exhausted");
                 return self.validated(result, id).await;
             }

@@ -58,6 +58,13 @@ impl RetryPolicy {
         matches!(status.as_u16(), 429 | 502 | 503 | 504)
     }
 
+    /// Whether a retry that waits `wait` after `elapsed` since the first attempt still starts
+    /// within [`RetryPolicy::max_elapsed`]. `wait` may come from the server (`Retry-After` can say
+    /// 18446744073709551615 seconds), so the sum saturates instead of overflowing.
+    pub fn allows_wait(&self, elapsed: Duration, wait: Duration) -> bool {
+        elapsed.saturating_add(wait) <= self.max_elapsed
+    }
+
     /// The wait before attempt `attempt + 1` (`attempt` counts from 1), without `Retry-After`.
     pub fn backoff(&self, attempt: u32) -> Duration {
         let exp = self
@@ -119,6 +126,25 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn a_huge_retry_after_never_overflows_the_budget_check() {
+        let p = RetryPolicy::default();
+        let mut h = HeaderMap::new();
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        let wait = retry_after(&h).unwrap();
+        assert!(!p.allows_wait(Duration::from_secs(1), wait));
+        assert!(!p.allows_wait(Duration::MAX, Duration::MAX));
+        assert!(p.allows_wait(Duration::from_secs(1), Duration::from_secs(2)));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Fri, 31 Dec 9999 23:59:59 GMT"),
+        );
+        assert!(!p.allows_wait(Duration::from_secs(1), retry_after(&h).unwrap()));
     }
 
     #[test]
