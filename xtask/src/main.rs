@@ -5,7 +5,7 @@
 //! - `cargo xtask lint`: run the spec lints of `omnidim-spec`.
 //! - `cargo xtask spec-diff OLD NEW`: classify the changes between two versions of the spec.
 
-mod client_surface;
+mod surface;
 mod regenerate;
 
 use std::path::PathBuf;

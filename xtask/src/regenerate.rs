@@ -12,7 +12,7 @@ use omnidim_spec::Spec;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-use crate::{GENERATED_PATH, SPEC_PATH, client_surface, workspace_root};
+use crate::{GENERATED_PATH, SPEC_PATH, surface, workspace_root};
 
 /// The progenitor version this generator pins (keep in step with Cargo.toml).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
@@ -76,7 +76,7 @@ pub fn generate(spec: &Spec, spec_label: &str) -> Result<String, XtaskError> {
 
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Positional)
+        .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::client::Inner));
@@ -91,7 +91,7 @@ pub fn generate(spec: &Spec, spec_label: &str) -> Result<String, XtaskError> {
         origin: spec.origin().to_string(),
         message: e.to_string(),
     })?;
-    client_surface::extend(spec, &mut file).map_err(XtaskError::Surface)?;
+    surface::extend(spec, &mut file).map_err(XtaskError::Surface)?;
 
     let body = prettyplease::unparse(&file);
     Ok(format!(

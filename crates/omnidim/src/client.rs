@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::{ApiKey, ConfigError, RetryPolicy, generated};
 
@@ -21,32 +21,49 @@ pub const ENV_BASE_URL: &str = "OMNIDIM_BASE_URL";
 /// The official Python SDK refuses shorter keys; so do we, before sending anything.
 const MIN_API_KEY_LEN: usize = 8;
 
+/// Default of [`ClientBuilder::max_response_bytes`]: 64 MiB, about 20 times the largest list page
+/// measured (a 150-row call-log page with transcripts is about 3.4 MB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Default of [`ClientBuilder::max_pages`].
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+
 /// State the generated client hands to its hooks (see `hooks.rs`).
 #[derive(Clone, Debug)]
 pub struct Inner {
+    /// `Authorization: Bearer <key>`, marked sensitive (never printed by `Debug`).
+    pub(crate) auth: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    /// Sent with every request unless the request sets the header itself.
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) max_pages: u64,
     #[cfg(feature = "validation")]
     pub(crate) validation: Option<crate::ResponseValidation>,
 }
 
 /// A client of the OmniDimension API. Cheap to clone (clones share one connection pool).
 ///
-/// Every operation of the spec is a method, e.g. [`Client::get_bulk_call`]; all of them return
-/// [`crate::Error`] on failure, naming the operation.
+/// Every operation of the spec is a method returning a request builder, e.g.
+/// `client.get_bulk_call().bulk_call_id(314).send().await`; see [`crate::builder`]. Every
+/// failure is a [`crate::Error`] naming the operation.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) raw: generated::Client,
-    timeout: Duration,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use progenitor_client::ClientInfo;
+        let inner = self.raw.inner();
         f.debug_struct("Client")
             .field("base_url", &self.raw.baseurl())
             .field("api_key", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("retry", &self.raw.inner().retry)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("default_headers", &inner.default_headers.keys().collect::<Vec<_>>())
+            .field("max_response_bytes", &inner.max_response_bytes)
             .finish()
     }
 }
@@ -87,17 +104,16 @@ impl Client {
         self.raw.baseurl()
     }
 
-    /// The configured HTTP client (bearer header, TLS, timeouts, no redirects), for requests the
-    /// typed methods do not cover. Requests sent with it are not retried.
+    /// The HTTP client requests are sent with (TLS, timeouts, no redirects; without the key,
+    /// which is added to each request of this client's builders).
     pub fn http_client(&self) -> &reqwest::Client {
         use progenitor_client::ClientInfo;
         self.raw.client()
     }
 
-    /// The progenitor-generated client this one wraps, for what the wrapper does not offer
-    /// (its methods return progenitor's error type, without the operation name).
-    pub fn generated(&self) -> &generated::Client {
-        &self.raw
+    pub(crate) fn max_pages(&self) -> u64 {
+        use progenitor_client::ClientInfo;
+        self.raw.inner().max_pages
     }
 }
 
@@ -110,6 +126,10 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
+    default_headers: HeaderMap,
+    http_client: Option<reqwest::Client>,
+    max_response_bytes: Option<u64>,
+    max_pages: Option<u64>,
     #[cfg(feature = "validation")]
     validation: Option<crate::ResponseValidation>,
 }
@@ -123,15 +143,17 @@ impl ClientBuilder {
         self
     }
 
-    /// The API key, sent as `Authorization: Bearer <key>`.
+    /// The API key, sent as `Authorization: Bearer <key>`. At least 8 characters, no whitespace
+    /// (the official SDK refuses shorter keys too); [`ClientBuilder::build`] says which rule a
+    /// key breaks, never the key.
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
     /// The base URL, e.g. `https://backend.omnidim.io/api/v1` (the default) or a local mock.
-    /// Plain `http` is accepted only for loopback hosts, so the key never crosses a network in
-    /// clear text.
+    /// Plain `http` is accepted only for loopback hosts (and never through a proxy), so the key
+    /// never crosses a network in clear text.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -143,7 +165,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Connection-establishment timeout (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Connection-establishment timeout (default [`DEFAULT_CONNECT_TIMEOUT`]). Not available
+    /// with [`ClientBuilder::http_client`]: configure it on that client.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -161,11 +184,44 @@ impl ClientBuilder {
         self
     }
 
+    /// Headers sent with every request (a request's own `.header(..)` wins). `Authorization`,
+    /// `Content-Type`, `Content-Length` and `Host` are the client's own and refused by `build`.
+    pub fn default_headers(mut self, headers: HeaderMap) -> Self {
+        self.default_headers = headers;
+        self
+    }
+
+    /// Send requests with this `reqwest::Client` (your connection pool, proxy, TLS or
+    /// middleware settings). The key is still added per request and never shown; the
+    /// base URL must be https, since a caller's client may route plain http through a proxy.
+    /// Timeouts: [`ClientBuilder::timeout`] still applies per request; a connect timeout must be
+    /// set on the client you bring. Redirects follow that client's policy (reqwest drops the
+    /// `Authorization` header on a redirect to another host).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Longest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`]). A longer
+    /// one is not read and the call fails with [`crate::Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Most pages one `.stream()` requests (default [`DEFAULT_MAX_PAGES`]); past it the stream
+    /// fails with [`crate::Error::Pagination`] instead of paging forever.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
     /// Check the configuration and build the client. Nothing is sent.
     pub fn build(self) -> Result<Client, ConfigError> {
         let key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         validate_key(&key)?;
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let plain_http = base_url.starts_with("http:");
 
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
@@ -177,38 +233,64 @@ impl ClientBuilder {
             Some(ua) => format!("{ua} {own_agent}"),
             None => own_agent.to_string(),
         };
-        let agent = HeaderValue::from_str(&agent).map_err(|_| {
+        let user_agent = HeaderValue::from_str(&agent).map_err(|_| {
             ConfigError::InvalidUserAgent(self.user_agent.clone().unwrap_or_default())
         })?;
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-        headers.insert(USER_AGENT, agent);
+        if let Some(name) = self
+            .default_headers
+            .keys()
+            .find(|n| crate::call::is_managed(n))
+        {
+            return Err(ConfigError::ManagedHeader(name.to_string()));
+        }
 
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let mut http = reqwest::Client::builder();
-        if base_url.starts_with("http:") {
-            // Plain http is allowed only to loopback, and must stay there: a proxy from
-            // HTTP_PROXY/ALL_PROXY would receive the whole request, bearer key included, in clear
-            // text. (https through a proxy is a CONNECT tunnel; the key stays inside TLS.)
-            http = http.no_proxy();
-        }
-        let http = http
-            .tls_backend_preconfigured(crate::tls::rustls_config()?)
-            .default_headers(headers)
-            .timeout(timeout)
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            // Redirects could carry the Authorization header elsewhere; the API does not redirect.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(ConfigError::HttpClient)?;
+        let http = match self.http_client {
+            Some(client) => {
+                if plain_http {
+                    return Err(ConfigError::InsecureBaseUrl {
+                        url: redact_url(&base_url),
+                    });
+                }
+                if self.connect_timeout.is_some() {
+                    return Err(ConfigError::Conflict(
+                        "connect_timeout cannot be applied to a caller's reqwest::Client; set it on that client",
+                    ));
+                }
+                client
+            }
+            None => {
+                let mut http = reqwest::Client::builder();
+                if plain_http {
+                    // Plain http is allowed only to loopback, and must stay there: a proxy from
+                    // HTTP_PROXY/ALL_PROXY would receive the whole request, bearer key included,
+                    // in clear text. (https through a proxy is a CONNECT tunnel; the key stays
+                    // inside TLS.)
+                    http = http.no_proxy();
+                }
+                http.tls_backend_preconfigured(crate::tls::rustls_config()?)
+                    .timeout(timeout)
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    // Redirects could carry the Authorization header elsewhere; the API does not
+                    // redirect.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(ConfigError::HttpClient)?
+            }
+        };
         let inner = Inner {
+            auth,
+            user_agent,
+            default_headers: self.default_headers,
+            timeout,
             retry: self.retry.unwrap_or_default(),
+            max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             #[cfg(feature = "validation")]
             validation: self.validation,
         };
         Ok(Client {
             raw: generated::Client::new_with_client(&base_url, http, inner),
-            timeout,
         })
     }
 }
@@ -231,7 +313,7 @@ fn validate_key(key: &ApiKey) -> Result<(), ConfigError> {
 /// code appends paths that start with `/`).
 fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: raw.to_string(),
+        url: redact_url(raw),
         reason: reason.to_string(),
     };
     let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
@@ -246,12 +328,24 @@ fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
         "http" if is_loopback(&url) => {}
         "http" => {
             return Err(ConfigError::InsecureBaseUrl {
-                url: raw.to_string(),
+                url: redact_url(raw),
             });
         }
         other => return Err(invalid(&format!("unsupported scheme {other:?}"))),
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// A URL as errors may show it: any `user:password@` part replaced by `<redacted>@`.
+fn redact_url(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest.get(..authority_end).and_then(|a| a.rfind('@')) {
+        Some(at) => format!("{scheme}://<redacted>{}", rest.get(at..).unwrap_or_default()),
+        None => raw.to_string(),
+    }
 }
 
 fn is_loopback(url: &url::Url) -> bool {
@@ -330,8 +424,8 @@ mod tests {
         let debug = format!("{client:?}");
         assert!(!debug.contains(KEY), "{debug}");
         assert!(debug.contains("127.0.0.1:9"), "{debug}");
-        let generated_debug = format!("{:?}", client.generated());
-        assert!(!generated_debug.contains(KEY), "{generated_debug}");
+        let raw_debug = format!("{:?}", client.raw);
+        assert!(!raw_debug.contains(KEY), "{raw_debug}");
         let builder_debug = format!("{:?}", Client::builder().api_key(KEY));
         assert!(!builder_debug.contains(KEY), "{builder_debug}");
     }

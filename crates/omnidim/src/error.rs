@@ -43,6 +43,13 @@ pub enum ConfigError {
     /// The TLS configuration could not be built.
     #[error("cannot configure TLS: {0}")]
     Tls(String),
+    /// A default header that the client sets itself (`Authorization`, `Content-Type`,
+    /// `Content-Length`, `Host`).
+    #[error("the header {0} is set by the client and cannot be a default header")]
+    ManagedHeader(String),
+    /// Two settings that cannot go together.
+    #[error("conflicting settings: {0}")]
+    Conflict(&'static str),
     /// reqwest refused the HTTP client configuration.
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
@@ -150,6 +157,28 @@ pub enum Error {
         report: Box<omnidim_validator::Report>,
     },
 
+    /// The response body was longer than [`crate::ClientBuilder::max_response_bytes`]; it was
+    /// not read.
+    #[error("{operation}: HTTP {status}: response body larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The spec's operationId.
+        operation: &'static str,
+        /// HTTP status code.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// A `.stream()` could not go on: a page repeated the previous one (the server ignores the
+    /// page parameter) or the page budget ([`crate::ClientBuilder::max_pages`]) was spent.
+    #[error("{operation}: pagination stopped: {reason}")]
+    Pagination {
+        /// The spec's operationId.
+        operation: &'static str,
+        /// What happened.
+        reason: String,
+    },
+
     /// The request could not be built from the given arguments.
     #[error("{operation}: invalid request: {message}")]
     InvalidRequest {
@@ -193,7 +222,9 @@ impl Error {
             Error::Api { operation, .. }
             | Error::Transport { operation, .. }
             | Error::InvalidResponse { operation, .. }
-            | Error::InvalidRequest { operation, .. } => Some(operation),
+            | Error::InvalidRequest { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
             #[cfg(feature = "validation")]
             Error::ResponseRejected { operation, .. } => Some(operation),
         }
@@ -202,7 +233,9 @@ impl Error {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::InvalidResponse { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::InvalidResponse { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             #[cfg(feature = "validation")]
             Error::ResponseRejected { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
@@ -229,12 +262,11 @@ impl Error {
         )
     }
 
-    /// Convert progenitor's error for `operation` (called by the generated wrappers).
-    #[doc(hidden)]
-    pub async fn from_generated<E: Serialize>(
+    /// Convert progenitor's error for `operation` (see `call.rs`).
+    pub(crate) async fn from_generated<E: Serialize>(
         operation: &'static crate::Operation,
         error: progenitor_client::Error<E>,
-        record: crate::hooks::CallRecord,
+        record: crate::call::CallState,
     ) -> Error {
         use progenitor_client::Error as G;
         let op = operation.id;
@@ -326,6 +358,8 @@ fn transport_kind(e: &reqwest::Error, fallback: TransportKind) -> TransportKind 
         TransportKind::Timeout
     } else if e.is_connect() {
         TransportKind::Connect
+    } else if e.is_body() || e.is_decode() {
+        TransportKind::Body
     } else {
         fallback
     }

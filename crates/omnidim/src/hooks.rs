@@ -1,129 +1,48 @@
-//! The hook progenitor's generated client calls to send each request (see `HooksMode::Expected`
-//! in xtask): tracing, retries under [`crate::RetryPolicy`], and a record of what the final
-//! response was.
-//!
-//! The record exists because progenitor decodes a documented error response as JSON before it
-//! hands it back, and an error page that is not JSON (an empty 503, an HTML 502) then comes back
-//! as a bare decoding error without its status. The generated wrappers run each call inside
-//! [`record`], the hook notes the status there, and [`crate::Error`] is built from both.
+//! The hooks progenitor's generated code calls for each request (`HooksMode::Expected` in xtask):
+//! `pre` before sending (documented request checks, headers), `exec` to send (retries under
+//! [`crate::RetryPolicy`], the response-size limit, opt-in validation). The operation comes from
+//! the per-call record of `call.rs`.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, USER_AGENT};
 
+use crate::call;
 use crate::client::Inner;
 use crate::generated::Client as GeneratedClient;
 use crate::{Operation, RetryPolicy};
 
-/// What the hook saw of one call.
-#[derive(Clone, Debug, Default)]
-#[doc(hidden)]
-pub struct CallRecord {
-    /// Status of the last response received.
-    pub status: Option<u16>,
-    /// `Retry-After` of the last response received.
-    pub retry_after: Option<Duration>,
-    /// Attempts made (1 when there was no retry).
-    pub attempts: u32,
-    /// Strict response validation rejected the response (feature `validation`).
-    #[cfg(feature = "validation")]
-    pub rejected: Option<Box<crate::Report>>,
-}
-
-tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
-}
-
-/// Run one generated call and return what the hook recorded about it.
-#[doc(hidden)]
-pub async fn record<F: Future>(call: F) -> (F::Output, CallRecord) {
-    CALL.scope(RefCell::new(CallRecord::default()), async {
-        let output = call.await;
-        let record = CALL.try_with(|c| c.take()).unwrap_or_default();
-        (output, record)
-    })
-    .await
-}
-
-fn note(response: &reqwest::Result<reqwest::Response>, attempt: u32) {
-    let _ = CALL.try_with(|c| {
-        let mut c = c.borrow_mut();
-        c.attempts = attempt;
-        if let Ok(r) = response {
-            c.status = Some(r.status().as_u16());
-            c.retry_after = crate::retry::retry_after(r.headers());
-        }
-    });
-}
-
-impl GeneratedClient {
-    /// With the `validation` feature and a configured validator: read the body, check it, hand
-    /// back an identical response. Otherwise: the response as it is.
-    async fn validated(
-        &self,
-        result: reqwest::Result<reqwest::Response>,
-        operation: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
-        #[cfg(feature = "validation")]
-        if let Some(validation) = &self.inner().validation {
-            let response = result?;
-            let status = response.status();
-            let version = response.version();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            let content_type = headers
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok());
-            if let Some(report) = validation.check(operation, status.as_u16(), content_type, &body)
-            {
-                let _ = CALL.try_with(|c| c.borrow_mut().rejected = Some(Box::new(report)));
-            }
-            let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            return Ok(reqwest::Response::from(rebuilt));
-        }
-        let _ = operation;
-        result
-    }
-}
-
-/// Turn a generated call's result into the client's (called by the generated wrappers).
-#[doc(hidden)]
-pub async fn finish<T, E: serde::Serialize>(
-    operation: &'static crate::Operation,
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-    record: CallRecord,
-) -> Result<progenitor_client::ResponseValue<T>, crate::Error> {
-    // Strict validation rejected the response: that is the error, whether or not the body also
-    // failed to decode into the generated type.
-    #[cfg(feature = "validation")]
-    if let Some(report) = record.rejected {
-        return Err(crate::Error::ResponseRejected {
-            operation: operation.id,
-            status: record.status.unwrap_or_default(),
-            report,
-        });
-    }
-    match result {
-        Ok(value) => Ok(value),
-        Err(error) => Err(crate::Error::from_generated(operation, error, record).await),
-    }
-}
-
 impl ClientHooks<Inner> for GeneratedClient {
-    /// The documented request checks (`request_checks.rs`), before anything is sent.
+    /// Headers (the key, user agent, defaults, this request's own), the timeout, and the
+    /// documented request checks (`request_checks.rs`), before anything is sent.
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        info: &OperationInfo,
+        _: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let Some(operation) = Operation::by_rust_name(info.operation_id) else {
-            return Ok(());
+        let Ok((operation, extra)) = call::CALL.try_with(|c| (c.operation, c.headers.take()))
+        else {
+            return Err(progenitor_client::Error::InvalidRequest(
+                "requests are sent through omnidim::Client".into(),
+            ));
         };
+        let inner = self.inner();
+        let headers = request.headers_mut();
+        for (name, value) in &inner.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        for (name, value) in extra {
+            if let Some(name) = name {
+                headers.insert(name, value);
+            }
+        }
+        headers.insert(AUTHORIZATION, inner.auth.clone());
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        *request.timeout_mut() = Some(inner.timeout);
+
         let body = request
             .body()
             .and_then(reqwest::Body::as_bytes)
@@ -140,15 +59,16 @@ impl ClientHooks<Inner> for GeneratedClient {
     async fn exec(
         &self,
         request: reqwest::Request,
-        info: &OperationInfo,
+        _: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let operation = Operation::by_rust_name(info.operation_id);
-        let id = operation.map(|o| o.id).unwrap_or(info.operation_id);
+        let Some(operation) = call::operation() else {
+            return self.client().execute(request).await;
+        };
+        let id = operation.id;
         let policy = &self.inner().retry;
-        let may_retry = operation.is_some_and(|op| {
-            op.is_read_only()
-                || (op.accepts_idempotency_key && request.headers().contains_key("idempotency-key"))
-        });
+        let may_retry = operation.is_read_only()
+            || (operation.accepts_idempotency_key
+                && request.headers().contains_key("idempotency-key"));
         let started = Instant::now();
         let mut request = request;
         let mut attempt: u32 = 1;
@@ -161,9 +81,15 @@ impl ClientHooks<Inner> for GeneratedClient {
             };
             tracing::debug!(operation = id, method = %request.method(), path = request.url().path(), attempt, "sending");
             let result = self.client().execute(request).await;
-            note(&result, attempt);
+            call::note(|c| {
+                c.attempts = attempt;
+                if let Ok(r) = &result {
+                    c.status = Some(r.status().as_u16());
+                    c.retry_after = crate::retry::retry_after(r.headers());
+                }
+            });
             let Some(next) = spare else {
-                return self.validated(result, id).await;
+                return self.finish(result, operation).await;
             };
             let wait = match &result {
                 Ok(response) if RetryPolicy::is_retryable_status(response.status()) => {
@@ -175,11 +101,11 @@ impl ClientHooks<Inner> for GeneratedClient {
                 Err(e) if !e.is_builder() && !e.is_redirect() && !e.is_decode() => {
                     policy.backoff(attempt)
                 }
-                _ => return self.validated(result, id).await,
+                _ => return self.finish(result, operation).await,
             };
             if !policy.allows_wait(started.elapsed(), wait) {
                 tracing::debug!(operation = id, attempt, ?wait, "retry budget exhausted");
-                return self.validated(result, id).await;
+                return self.finish(result, operation).await;
             }
             match &result {
                 Ok(r) => tracing::warn!(
@@ -196,5 +122,72 @@ impl ClientHooks<Inner> for GeneratedClient {
             request = next;
             attempt += 1;
         }
+    }
+}
+
+impl GeneratedClient {
+    /// Read the final response's body within the client's size limit, check it (feature
+    /// `validation`), and hand back an identical response (status, version, headers, URL).
+    async fn finish(
+        &self,
+        result: reqwest::Result<reqwest::Response>,
+        operation: &'static Operation,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut response = result?;
+        let limit = self.inner().max_response_bytes;
+        let declared = response
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let mut body = bytes::BytesMut::new();
+        let mut too_large = declared.is_some_and(|n| n > limit);
+        if !too_large {
+            // Never trust a declared length for the allocation: it is capped by the limit.
+            body.reserve(usize::try_from(declared.unwrap_or(0).min(limit)).unwrap_or(0));
+            while let Some(chunk) = response.chunk().await? {
+                if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
+                    too_large = true;
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+        if too_large {
+            tracing::warn!(operation = operation.id, limit, "response body over the size limit; not read");
+            call::note(|c| c.too_large = Some(limit));
+            body.clear();
+        }
+        let body = body.freeze();
+        #[cfg(feature = "validation")]
+        if !too_large && let Some(validation) = &self.inner().validation {
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            if let Some(report) =
+                validation.check(operation.id, response.status().as_u16(), content_type, &body)
+            {
+                call::note(|c| c.rejected = Some(Box::new(report)));
+            }
+        }
+        Ok(rebuild(response, body))
+    }
+}
+
+/// A response with the same status, version, headers and URL, and this body.
+fn rebuild(response: reqwest::Response, body: bytes::Bytes) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    let mut builder = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = response.headers().clone();
+    }
+    match builder.body(reqwest::Body::from(body)) {
+        Ok(rebuilt) => reqwest::Response::from(rebuilt),
+        // Unreachable: every part comes from a response that was valid.
+        Err(_) => response,
     }
 }

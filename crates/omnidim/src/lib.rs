@@ -9,7 +9,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), omnidim::Error> {
 //! let client = omnidim::Client::from_env()?; // OMNIDIM_API_KEY, optional OMNIDIM_BASE_URL
-//! let campaign = client.get_bulk_call(314).await?;
+//! let campaign = client.get_bulk_call().bulk_call_id(314).send().await?;
 //! if let Some(details) = &campaign.details {
 //!     println!("{:?} is {:?}", details.name, details.status);
 //! }
@@ -28,10 +28,11 @@
 )]
 
 mod api_key;
+mod call;
 mod client;
 mod error;
-#[doc(hidden)]
-pub mod hooks;
+mod forward_compat;
+mod hooks;
 mod operation;
 pub mod paginate;
 mod request_checks;
@@ -41,16 +42,29 @@ mod tls;
 mod validation;
 
 /// Code generated from the spec by `cargo xtask regenerate`. Never edited by hand.
-#[allow(missing_docs, dead_code, clippy::all, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#[allow(
+    missing_docs,
+    dead_code,
+    irrefutable_let_patterns,
+    clippy::all,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #[rustfmt::skip]
-pub mod generated;
+mod generated;
 
 pub use api_key::ApiKey;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
 };
 pub use error::{ApiErrorBody, ConfigError, Error, TransportKind};
-pub use generated::{ByteStream, OPERATIONS, ResponseValue, roundtrip_success_body, types};
+pub use forward_compat::UnknownValue;
+pub use generated::{
+    ByteStream, OPERATIONS, ResponseValue, builder, roundtrip_success_body, types,
+};
 #[cfg(feature = "schemars")]
 pub use generated::{request_body_type_schema, success_type_schema};
 pub use operation::Operation;

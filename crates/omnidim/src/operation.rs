@@ -14,8 +14,8 @@ pub struct Operation {
     /// Whether the operation takes an `Idempotency-Key` header, which makes a retry of a
     /// non-GET request safe when the caller sets one.
     pub accepts_idempotency_key: bool,
-    /// The Rust signature of the client method, e.g.
-    /// `get_bulk_call(bulk_call_id: i64) -> types::GetBulkCallResponse`.
+    /// The builder call, for surface listings: required setters plain, optional ones in
+    /// brackets, e.g. `get_bulk_call().bulk_call_id(i64).send() -> types::GetBulkCallResponse`.
     pub signature: &'static str,
 }
 
@@ -23,11 +23,6 @@ impl Operation {
     /// Look an operation up by its `operationId`.
     pub fn by_id(id: &str) -> Option<&'static Operation> {
         crate::OPERATIONS.iter().find(|o| o.id == id)
-    }
-
-    /// Look an operation up by the client method name (progenitor's `OperationInfo`).
-    pub fn by_rust_name(name: &str) -> Option<&'static Operation> {
-        crate::OPERATIONS.iter().find(|o| o.rust_name == name)
     }
 
     /// Whether repeating the request cannot change anything on the server (GET, HEAD).

@@ -1,0 +1,213 @@
+//! Rewrites of typify's `mod types` that make the generated types survive the API's normal
+//! evolution (the aws-sdk-rust rules):
+//!
+//! - **String enums keep unknown values.** typify makes `enum E { A, B }` that fails to decode
+//!   any other string, so one new value from the server fails a whole response (a `listCallLogs`
+//!   page, and the stream with it). Each one becomes `#[non_exhaustive] enum E { A, B,
+//!   Unknown(UnknownValue) }` with hand-rolled serde that maps unknown strings to `Unknown` and
+//!   writes them back unchanged. `Copy` goes (a `String` is inside), `Display`, `FromStr`
+//!   (infallible now), `From<&str>`, `AsRef<str>` and `as_str` come.
+//! - **Structs with named fields are `#[non_exhaustive]`.** Adding a field to a struct that users
+//!   can write as a literal breaks them; non-exhaustive structs are built with their builders
+//!   (`types::X::builder()`) or come from responses, so a new field breaks nobody.
+//! - `schemars::JsonSchema` is derived (or, for the enums, implemented) on every type under the
+//!   `schemars` feature, for the client-surface snapshots.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+struct StringEnum {
+    ident: syn::Ident,
+    docs: Vec<syn::Attribute>,
+    /// (variant, wire value, variant docs)
+    variants: Vec<(syn::Ident, String, Vec<syn::Attribute>)>,
+}
+
+pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
+    let module = file
+        .items
+        .iter_mut()
+        .find_map(|it| match it {
+            syn::Item::Mod(m) if m.ident == "types" => Some(m),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `mod types`")?;
+    let items = &mut module.content.as_mut().ok_or("`mod types` is empty")?.1;
+
+    let enums: Vec<StringEnum> = items
+        .iter()
+        .filter_map(|it| match it {
+            syn::Item::Enum(e) => string_enum(e),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<String> = enums.iter().map(|e| e.ident.to_string()).collect();
+    // Drop typify's enum and the impls the rewrite replaces.
+    items.retain(|it| match it {
+        syn::Item::Enum(e) => !names.contains(&e.ident.to_string()),
+        syn::Item::Impl(i) => {
+            let replaced = i.trait_.as_ref().is_some_and(|(_, path, _)| {
+                path.segments
+                    .last()
+                    .is_some_and(|s| ["Display", "FromStr", "TryFrom"].contains(&s.ident.to_string().as_str()))
+            });
+            !(replaced && names.iter().any(|n| super::progenitor::is_path_named(&i.self_ty, n)))
+        }
+        _ => true,
+    });
+    let schemars: syn::Attribute =
+        syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]);
+    for it in items.iter_mut() {
+        match it {
+            syn::Item::Struct(s) if s.ident != "ConversionError" => {
+                s.attrs.push(schemars.clone());
+                if matches!(s.fields, syn::Fields::Named(_)) {
+                    s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                }
+            }
+            syn::Item::Enum(e) => e.attrs.push(schemars.clone()),
+            _ => {}
+        }
+    }
+    for e in &enums {
+        let file: syn::File = syn::parse2(forward_compatible(e))
+            .map_err(|err| format!("rewritten enum {} does not parse: {err}", e.ident))?;
+        items.extend(file.items);
+    }
+    Ok(enums.len())
+}
+
+/// An enum whose variants are all unit variants: a string enum of the spec.
+fn string_enum(e: &syn::ItemEnum) -> Option<StringEnum> {
+    if e.variants.is_empty() {
+        return None;
+    }
+    let mut variants = Vec::new();
+    for v in &e.variants {
+        if !matches!(v.fields, syn::Fields::Unit) {
+            return None;
+        }
+        let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+        let docs = v.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+        variants.push((v.ident.clone(), wire, docs));
+    }
+    Some(StringEnum {
+        ident: e.ident.clone(),
+        docs: e.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect(),
+        variants,
+    })
+}
+
+/// `x` of `#[serde(rename = "x")]`.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut out = None;
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                out = Some(lit.value());
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+fn forward_compatible(e: &StringEnum) -> TokenStream {
+    let ident = &e.ident;
+    let docs = &e.docs;
+    let idents: Vec<_> = e.variants.iter().map(|(i, _, _)| i).collect();
+    let wires: Vec<_> = e.variants.iter().map(|(_, w, _)| w).collect();
+    let variant_docs: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|(_, w, d)| {
+            if d.is_empty() {
+                let text = format!("`{w}`");
+                quote!(#[doc = #text])
+            } else {
+                quote!(#(#d)*)
+            }
+        })
+        .collect();
+    let unknown = format_ident!("Unknown");
+    quote! {
+        #(#docs)*
+        ///
+        /// Forward compatible: a value this version of the client does not know decodes as
+        /// [`Self::Unknown`] and is sent back unchanged; read it with [`Self::as_str`].
+        #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #( #variant_docs #idents, )*
+            /// A value the spec did not list when this client was generated.
+            #unknown(crate::UnknownValue),
+        }
+        impl #ident {
+            /// Every value the spec lists, in spec order.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+            /// The value as the API writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #wires, )*
+                    Self::#unknown(v) => v.as_str(),
+                }
+            }
+            /// Whether this is a value the spec lists (not [`Self::Unknown`]).
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#unknown(_))
+            }
+        }
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#idents, )*
+                    other => Self::#unknown(crate::UnknownValue::new(other)),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #wires => Self::#idents, )*
+                    _ => Self::#unknown(crate::UnknownValue::from_string(value)),
+                }
+            }
+        }
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::std::convert::AsRef<str> for #ident {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::forward_compat::deserialize_str(deserializer)
+            }
+        }
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #ident {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!(#ident).into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                crate::forward_compat::string_enum_schema(Self::VALUES)
+            }
+        }
+    }
+}
