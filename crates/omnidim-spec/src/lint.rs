@@ -39,6 +39,7 @@ pub fn lint(spec: &Spec) -> Vec<Finding> {
     check_refs(spec.document(), &mut out);
     check_operations(spec, &mut out);
     check_examples(spec, &mut out);
+    check_evidence(spec.document(), &mut out);
     out.sort();
     out.dedup();
     out
@@ -270,6 +271,89 @@ fn check_examples(spec: &Spec, out: &mut Vec<Finding>) {
     }
 }
 
+/// The evidence extensions stay attached to what they justify (see the spec's info.description):
+/// `x-omnidim-integer` is a non-empty string on a schema that allows `integer` (its `type`, or a
+/// `oneOf`/`anyOf` branch); `x-omnidim-enum-source` maps every value of the schema's `enum` to a
+/// non-empty source, and names no value the `enum` lacks.
+fn check_evidence(doc: &Value, out: &mut Vec<Finding>) {
+    for p in schema_walk::all_schema_pointers(doc) {
+        let Some(schema) = doc.pointer(&p) else {
+            continue;
+        };
+        if let Some(evidence) = schema.get("x-omnidim-integer") {
+            if evidence.as_str().is_none_or(|e| e.trim().is_empty()) {
+                out.push(Finding {
+                    pointer: pointer::push(&p, "x-omnidim-integer"),
+                    rule: "integer-evidence",
+                    message: "x-omnidim-integer must be a non-empty string (the evidence)".into(),
+                });
+            }
+            if !allows_integer(schema) {
+                out.push(Finding {
+                    pointer: p.clone(),
+                    rule: "integer-evidence",
+                    message: "x-omnidim-integer on a schema that does not allow integer".into(),
+                });
+            }
+        }
+        let Some(sources) = schema.get("x-omnidim-enum-source") else {
+            continue;
+        };
+        let source_pointer = pointer::push(&p, "x-omnidim-enum-source");
+        let values: Option<Vec<&str>> = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect());
+        let (Some(values), Some(sources)) = (values, sources.as_object()) else {
+            out.push(Finding {
+                pointer: source_pointer,
+                rule: "enum-source",
+                message:
+                    "x-omnidim-enum-source must map each value of the schema's enum to its source"
+                        .into(),
+            });
+            continue;
+        };
+        for value in &values {
+            if sources
+                .get(*value)
+                .and_then(Value::as_str)
+                .is_none_or(|s| s.trim().is_empty())
+            {
+                out.push(Finding {
+                    pointer: pointer::push(&p, "enum"),
+                    rule: "enum-source",
+                    message: format!("enum value {value:?} has no source in x-omnidim-enum-source"),
+                });
+            }
+        }
+        for key in sources.keys() {
+            if !values.contains(&key.as_str()) {
+                out.push(Finding {
+                    pointer: pointer::push(&source_pointer, key),
+                    rule: "enum-source",
+                    message: format!("a source is given for {key:?}, which the enum does not list"),
+                });
+            }
+        }
+    }
+}
+
+fn allows_integer(schema: &Value) -> bool {
+    let by_type = match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    by_type
+        || ["oneOf", "anyOf"].iter().any(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| branches.iter().any(allows_integer))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +469,71 @@ components:
         let f = findings(&yaml);
         assert!(f.iter().any(|(_, r)| *r == "operation-id-missing"), "{f:?}");
         assert!(f.iter().any(|(_, r)| *r == "operation-security"), "{f:?}");
+    }
+
+    #[test]
+    fn integer_evidence_sits_on_an_integer() {
+        let on_oneof = GOOD.replace(
+            "n: {oneOf: [{type: integer}, {type: 'null'}]}",
+            "n: {oneOf: [{type: integer}, {type: 'null'}], x-omnidim-integer: 'examples: 1'}",
+        );
+        assert_eq!(findings(&on_oneof), vec![]);
+        let on_string = GOOD.replace(
+            "s: {type: [string, 'null'], example: y}",
+            "s: {type: [string, 'null'], example: y, x-omnidim-integer: 'examples: 1'}",
+        );
+        assert_eq!(
+            findings(&on_string),
+            vec![(
+                "/components/schemas/A/properties/s".into(),
+                "integer-evidence"
+            )]
+        );
+        let empty = GOOD.replace(
+            "n: {oneOf: [{type: integer}, {type: 'null'}]}",
+            "n: {oneOf: [{type: integer}, {type: 'null'}], x-omnidim-integer: ' '}",
+        );
+        assert_eq!(
+            findings(&empty),
+            vec![(
+                "/components/schemas/A/properties/n/x-omnidim-integer".into(),
+                "integer-evidence"
+            )]
+        );
+    }
+
+    #[test]
+    fn every_enum_value_has_a_source_and_no_other() {
+        let with = |sources: &str| {
+            GOOD.replace(
+                "s: {type: [string, 'null'], example: y}",
+                &format!(
+                    "s: {{type: string, enum: [x, y], example: y, x-omnidim-enum-source: {sources}}}"
+                ),
+            )
+        };
+        assert_eq!(findings(&with("{x: docs page, y: example}")), vec![]);
+        assert_eq!(
+            findings(&with("{x: docs page}")),
+            vec![(
+                "/components/schemas/A/properties/s/enum".into(),
+                "enum-source"
+            )]
+        );
+        assert_eq!(
+            findings(&with("{x: docs page, y: example, z: nowhere}")),
+            vec![(
+                "/components/schemas/A/properties/s/x-omnidim-enum-source/z".into(),
+                "enum-source"
+            )]
+        );
+        assert_eq!(
+            findings(&with("docs page")),
+            vec![(
+                "/components/schemas/A/properties/s/x-omnidim-enum-source".into(),
+                "enum-source"
+            )]
+        );
     }
 
     #[test]
