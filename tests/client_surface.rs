@@ -123,6 +123,13 @@ fn ref_name(v: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `T` of `.name(T)` in a builder signature.
+fn setter_type<'s>(signature: &'s str, name: &str) -> Option<&'s str> {
+    let start = signature.find(&format!(".{name}("))? + name.len() + 2;
+    let rest = signature.get(start..)?;
+    rest.get(..rest.find(')')?)
+}
+
 fn render_tag(spec: &Spec, tag: &str) -> String {
     let doc = spec.document();
     let mut out = String::new();
@@ -139,12 +146,6 @@ fn render_tag(spec: &Spec, tag: &str) -> String {
         let op_value = doc.pointer(&spec_op.pointer).expect("operation object");
         out.push_str(&format!("\n## {}  {} {}\n", op.id, op.method, op.path));
         out.push_str(&format!("fn {}\n", op.signature));
-        let params: Vec<&str> = op
-            .signature
-            .split_once('(')
-            .and_then(|(_, rest)| rest.rsplit_once(") ->"))
-            .map(|(p, _)| p.split(", ").filter(|s| !s.is_empty()).collect())
-            .unwrap_or_default();
         let spec_params: Vec<Value> = op_value
             .get("parameters")
             .and_then(Value::as_array)
@@ -153,10 +154,7 @@ fn render_tag(spec: &Spec, tag: &str) -> String {
         for p in &spec_params {
             let name = p["name"].as_str().unwrap_or_default();
             let rust_name = name.replace('-', "_").to_lowercase();
-            let rust = params
-                .iter()
-                .find_map(|s| s.strip_prefix(&format!("{rust_name}: ")))
-                .unwrap_or("(not in the signature)");
+            let rust = setter_type(op.signature, &rust_name).unwrap_or("(no setter)");
             let required = if p["required"].as_bool() == Some(true) {
                 "required"
             } else {

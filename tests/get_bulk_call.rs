@@ -44,7 +44,9 @@ async fn get_bulk_call_sends_bearer_get_and_decodes_the_campaign() {
         .await;
 
     let response = client(&server)
-        .get_bulk_call(314)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
         .await
         .expect("getBulkCall succeeds");
     assert_eq!(response.status().as_u16(), 200);
@@ -102,7 +104,12 @@ async fn an_error_status_names_the_operation_and_keeps_the_api_body() {
         .mount(&server)
         .await;
 
-    let err = client(&server).get_bulk_call(999).await.unwrap_err();
+    let err = client(&server)
+        .get_bulk_call()
+        .bulk_call_id(999)
+        .send()
+        .await
+        .unwrap_err();
     match &err {
         Error::Api {
             operation,
@@ -135,7 +142,12 @@ async fn an_undocumented_status_with_an_html_page_is_reported_with_an_excerpt() 
         .mount(&server)
         .await;
 
-    let err = client(&server).get_bulk_call(1).await.unwrap_err();
+    let err = client(&server)
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err();
     match &err {
         Error::Api {
             operation,
@@ -170,7 +182,12 @@ async fn a_success_body_that_is_not_the_documented_json_names_the_byte_offset() 
         )
         .mount(&server)
         .await;
-    let err = client(&server).get_bulk_call(1).await.unwrap_err();
+    let err = client(&server)
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err();
     match &err {
         Error::InvalidResponse {
             operation,
@@ -201,7 +218,9 @@ async fn a_get_is_retried_on_503_and_then_succeeds() {
         .mount(&server)
         .await;
     let response = client(&server)
-        .get_bulk_call(314)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
         .await
         .expect("third attempt succeeds");
     assert_eq!(response.details.as_ref().and_then(|d| d.id), Some(314));
@@ -216,13 +235,12 @@ async fn dispatch_call_is_never_retried() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let body = omnidim::types::DispatchCallBody {
-        agent_id: 6337,
-        to_number: "+15551234567".into(),
-        from_number_id: None,
-        call_context: Default::default(),
-    };
-    let err = client(&server).dispatch_call(&body).await.unwrap_err();
+    let err = client(&server)
+        .dispatch_call()
+        .body_map(|b| b.agent_id(6337).to_number("+15551234567"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.operation(), Some("dispatchCall"));
     assert_eq!(err.status(), Some(503));
     assert_eq!(
@@ -246,7 +264,12 @@ async fn a_slow_server_gives_a_timeout_error() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client.get_bulk_call(1).await.unwrap_err();
+    let err = client
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.operation(), Some("getBulkCall"));
 }
@@ -265,7 +288,12 @@ async fn a_refused_connection_is_a_connect_error() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client.get_bulk_call(1).await.unwrap_err();
+    let err = client
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,

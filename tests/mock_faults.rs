@@ -24,7 +24,12 @@ fn client(mock: &MockServer) -> Client {
 #[tokio::test]
 async fn a_get_answers_with_the_documented_example() {
     let mock = MockServer::start().await.unwrap();
-    let campaign = client(&mock).get_bulk_call(314).await.unwrap();
+    let campaign = client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(campaign.details.as_ref().and_then(|d| d.id), Some(314));
     assert_eq!(mock.received("getBulkCall"), 1);
 }
@@ -33,7 +38,12 @@ async fn a_get_answers_with_the_documented_example() {
 async fn a_get_recovers_from_two_503s() {
     let mock = MockServer::start().await.unwrap();
     mock.push_faults([Fault::Status(503), Fault::Status(503)]);
-    let campaign = client(&mock).get_bulk_call(314).await.unwrap();
+    let campaign = client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(campaign.status.as_deref(), Some("success"));
     assert_eq!(mock.received("getBulkCall"), 3);
 }
@@ -45,7 +55,12 @@ async fn retry_after_is_waited_for() {
         retry_after_secs: 1,
     }]);
     let started = Instant::now();
-    client(&mock).get_bulk_call(314).await.unwrap();
+    client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap();
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(1), "waited only {waited:?}");
     assert!(waited < Duration::from_secs(5), "waited {waited:?}");
@@ -56,13 +71,12 @@ async fn retry_after_is_waited_for() {
 async fn dispatch_call_answered_503_reaches_the_server_exactly_once() {
     let mock = MockServer::start().await.unwrap();
     mock.push_faults([Fault::Status(503), Fault::Status(503), Fault::Status(503)]);
-    let body = omnidim::types::DispatchCallBody {
-        agent_id: 6337,
-        to_number: "+15551234567".into(),
-        from_number_id: None,
-        call_context: Default::default(),
-    };
-    let err = client(&mock).dispatch_call(&body).await.unwrap_err();
+    let err = client(&mock)
+        .dispatch_call()
+        .body_map(|b| b.agent_id(6337).to_number("+15551234567"))
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -85,7 +99,12 @@ async fn dispatch_call_answered_503_reaches_the_server_exactly_once() {
 async fn a_truncated_body_names_the_operation_and_the_byte_offset() {
     let mock = MockServer::start().await.unwrap();
     mock.push_faults([Fault::Truncate]);
-    let err = client(&mock).get_bulk_call(314).await.unwrap_err();
+    let err = client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap_err();
     match err {
         Error::InvalidResponse {
             operation,
@@ -104,7 +123,12 @@ async fn a_truncated_body_names_the_operation_and_the_byte_offset() {
 async fn an_html_body_names_the_operation() {
     let mock = MockServer::start().await.unwrap();
     mock.push_faults([Fault::Html]);
-    let err = client(&mock).get_bulk_call(314).await.unwrap_err();
+    let err = client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -133,7 +157,12 @@ async fn a_slow_answer_is_a_timeout() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client.get_bulk_call(314).await.unwrap_err();
+    let err = client
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
 
@@ -141,7 +170,12 @@ async fn a_slow_answer_is_a_timeout() {
 async fn a_dropped_connection_is_a_transport_error_and_a_get_retries_it() {
     let mock = MockServer::start().await.unwrap();
     mock.push_faults([Fault::Drop, Fault::Drop, Fault::Drop]);
-    let err = client(&mock).get_bulk_call(314).await.unwrap_err();
+    let err = client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -155,7 +189,12 @@ async fn a_dropped_connection_is_a_transport_error_and_a_get_retries_it() {
     // Connection failures of a GET are retried (3 attempts by default).
     assert_eq!(mock.received("getBulkCall"), 3);
     mock.push_faults([Fault::Drop]);
-    client(&mock).get_bulk_call(314).await.unwrap();
+    client(&mock)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap();
 }
 
 /// A plain HTTP client for requests the typed client would not send (no bearer, bad ids).
@@ -244,13 +283,12 @@ async fn requests_are_checked_against_the_spec() {
 #[tokio::test]
 async fn documented_request_checks_happen_before_sending() {
     let mock = MockServer::start().await.unwrap();
-    let body = omnidim::types::DispatchCallBody {
-        agent_id: 6337,
-        to_number: "555-123-4567".into(),
-        from_number_id: None,
-        call_context: Default::default(),
-    };
-    let err = client(&mock).dispatch_call(&body).await.unwrap_err();
+    let err = client(&mock)
+        .dispatch_call()
+        .body_map(|b| b.agent_id(6337).to_number("555-123-4567"))
+        .send()
+        .await
+        .unwrap_err();
     match &err {
         Error::InvalidRequest { operation, message } => {
             assert_eq!(*operation, "dispatchCall");
@@ -260,7 +298,10 @@ async fn documented_request_checks_happen_before_sending() {
     }
     assert_eq!(mock.received("dispatchCall"), 0, "nothing may be sent");
     let err = client(&mock)
-        .fetch_bulk_calls(Some(1), Some(500), None)
+        .fetch_bulk_calls()
+        .pageno(1)
+        .pagesize(500)
+        .send()
         .await
         .unwrap_err();
     assert!(

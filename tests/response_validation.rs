@@ -46,7 +46,9 @@ async fn a_conforming_response_passes_without_a_report() {
         .unwrap()
         .on_report(move |r| sink.lock().unwrap().push(r.clone()));
     let campaign = client(&server, validation)
-        .get_bulk_call(314)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
         .await
         .unwrap();
     assert_eq!(campaign.details.as_ref().and_then(|d| d.id), Some(314));
@@ -67,7 +69,9 @@ async fn drift_is_reported_and_the_result_is_unchanged() {
         .on_report(move |r| sink.lock().unwrap().push(r.clone()));
     // total_calls as a string does not decode into i64: the typed result fails on its own.
     let err = client(&server, validation)
-        .get_bulk_call(314)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -103,7 +107,9 @@ async fn warnings_alone_never_change_the_result_even_when_strict() {
     let server = server_with(body).await;
     let validation = ResponseValidation::embedded().unwrap().strict(true);
     let campaign = client(&server, validation)
-        .get_bulk_call(314)
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -132,13 +138,24 @@ async fn strict_mode_turns_a_schema_violation_into_a_rejection_naming_the_findin
         ResponseValidation::embedded().unwrap().strict(true),
     );
     // Without strict mode the generated type's own decoding error is what the caller sees.
-    let lenient_err = lenient.get_bulk_call(1).await.unwrap_err();
+    let lenient_err = lenient
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(lenient_err, Error::InvalidResponse { .. }),
         "{lenient_err:?}"
     );
     // In strict mode the validator's finding is the error: pointer into the body and the spec.
-    match strict.get_bulk_call(1).await.unwrap_err() {
+    match strict
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err()
+    {
         Error::ResponseRejected {
             operation,
             status,

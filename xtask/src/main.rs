@@ -5,8 +5,8 @@
 //! - `cargo xtask lint`: run the spec lints of `omnidim-spec`.
 //! - `cargo xtask spec-diff OLD NEW`: classify the changes between two versions of the spec.
 
-mod surface;
 mod regenerate;
+mod surface;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -225,13 +225,11 @@ async fn call(
     query: &[(String, String)],
     bodies: &mut BTreeMap<String, Value>,
 ) -> Row {
-    let url = format!("{}{}", client.base_url(), path);
     let started = Instant::now();
     // The configured client of `omnidim` (auth, TLS, timeouts), without its typed decoding: the
     // point is to see the raw body.
-    let http = client.http_client();
-    let result = http
-        .get(&url)
+    let result = client
+        .request(reqwest::Method::GET, path)
         .query(query)
         .header("accept", "application/json")
         .send()

@@ -27,11 +27,14 @@ fn bench(c: &mut Criterion) {
         .expect("client");
     let mut group = c.benchmark_group("client_get_bulk_call");
     group.bench_function("plain", |b| {
-        b.iter(|| rt.block_on(plain.get_bulk_call(314)).map(|r| r.status()))
+        b.iter(|| {
+            rt.block_on(plain.get_bulk_call().bulk_call_id(314).send())
+                .map(|r| r.status())
+        })
     });
     group.bench_function("validating", |b| {
         b.iter(|| {
-            rt.block_on(validating.get_bulk_call(314))
+            rt.block_on(validating.get_bulk_call().bulk_call_id(314).send())
                 .map(|r| r.status())
         })
     });

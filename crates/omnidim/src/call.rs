@@ -60,7 +60,9 @@ impl ExtraHeaders {
             return;
         };
         if is_managed(&name) {
-            self.error = Some(format!("the header {name} is set by the client, not per request"));
+            self.error = Some(format!(
+                "the header {name} is set by the client, not per request"
+            ));
             return;
         }
         let Ok(mut value) = value.try_into() else {

@@ -62,7 +62,10 @@ impl fmt::Debug for Client {
             .field("api_key", &"<redacted>")
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
-            .field("default_headers", &inner.default_headers.keys().collect::<Vec<_>>())
+            .field(
+                "default_headers",
+                &inner.default_headers.keys().collect::<Vec<_>>(),
+            )
             .field("max_response_bytes", &inner.max_response_bytes)
             .finish()
     }
@@ -104,11 +107,21 @@ impl Client {
         self.raw.baseurl()
     }
 
-    /// The HTTP client requests are sent with (TLS, timeouts, no redirects; without the key,
-    /// which is added to each request of this client's builders).
-    pub fn http_client(&self) -> &reqwest::Client {
+    /// A request to `base_url + path` with this client's headers (the key, the user agent, the
+    /// default headers) and timeout, for what the typed builders do not cover (e.g. reading a
+    /// raw body). Not retried, not checked, not validated: send it with
+    /// `reqwest::RequestBuilder::send`.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         use progenitor_client::ClientInfo;
-        self.raw.client()
+        let inner = self.raw.inner();
+        let mut headers = inner.default_headers.clone();
+        headers.insert(reqwest::header::AUTHORIZATION, inner.auth.clone());
+        headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
+        self.raw
+            .client()
+            .request(method, format!("{}{path}", self.raw.baseurl()))
+            .headers(headers)
+            .timeout(inner.timeout)
     }
 
     pub(crate) fn max_pages(&self) -> u64 {
@@ -284,7 +297,9 @@ impl ClientBuilder {
             default_headers: self.default_headers,
             timeout,
             retry: self.retry.unwrap_or_default(),
-            max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             #[cfg(feature = "validation")]
             validation: self.validation,
@@ -343,7 +358,10 @@ fn redact_url(raw: &str) -> String {
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest.get(..authority_end).and_then(|a| a.rfind('@')) {
-        Some(at) => format!("{scheme}://<redacted>{}", rest.get(at..).unwrap_or_default()),
+        Some(at) => format!(
+            "{scheme}://<redacted>{}",
+            rest.get(at..).unwrap_or_default()
+        ),
         None => raw.to_string(),
     }
 }

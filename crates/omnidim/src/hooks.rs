@@ -154,7 +154,11 @@ impl GeneratedClient {
             }
         }
         if too_large {
-            tracing::warn!(operation = operation.id, limit, "response body over the size limit; not read");
+            tracing::warn!(
+                operation = operation.id,
+                limit,
+                "response body over the size limit; not read"
+            );
             call::note(|c| c.too_large = Some(limit));
             body.clear();
         }
@@ -165,9 +169,12 @@ impl GeneratedClient {
                 .headers()
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok());
-            if let Some(report) =
-                validation.check(operation.id, response.status().as_u16(), content_type, &body)
-            {
+            if let Some(report) = validation.check(
+                operation.id,
+                response.status().as_u16(),
+                content_type,
+                &body,
+            ) {
                 call::note(|c| c.rejected = Some(Box::new(report)));
             }
         }

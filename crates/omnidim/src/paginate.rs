@@ -381,7 +381,12 @@ mod tests {
 
     #[tokio::test]
     async fn the_page_budget_ends_an_endless_list() {
-        let s = by_page_number(&OP, 3, 1i64, |p, _| async move { Ok(page(vec![p], None, None)) });
+        let s = by_page_number(
+            &OP,
+            3,
+            1i64,
+            |p, _| async move { Ok(page(vec![p], None, None)) },
+        );
         let r: Vec<Result<u64, Error>> = s.collect().await;
         assert_eq!(r.len(), 4, "three pages, then the error");
         assert!(matches!(r.last(), Some(Err(Error::Pagination { .. }))));

@@ -37,9 +37,12 @@ async fn an_enormous_retry_after_is_an_error_not_a_panic() {
         .build()
         .unwrap();
     // A panic inside the client would abort this task; a sleep of 2^64 s would hit the timeout.
-    let result = tokio::time::timeout(Duration::from_secs(20), client.get_bulk_call(314))
-        .await
-        .expect("the client gives up at once instead of sleeping");
+    let result = tokio::time::timeout(
+        Duration::from_secs(20),
+        client.get_bulk_call().bulk_call_id(314).send(),
+    )
+    .await
+    .expect("the client gives up at once instead of sleeping");
     match result {
         Err(Error::Api {
             status: 429,
@@ -132,6 +135,8 @@ fn proxy_child() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let campaign = runtime.block_on(client.get_bulk_call(314)).unwrap();
+    let campaign = runtime
+        .block_on(client.get_bulk_call().bulk_call_id(314).send())
+        .unwrap();
     assert_eq!(campaign.status.as_deref(), Some("success"));
 }

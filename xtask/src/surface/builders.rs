@@ -17,12 +17,25 @@ use super::{Operation, Pagination};
 
 /// The `pub mod builder` of wrappers, the `impl Client` that creates them, and the page-size
 /// accessors added to progenitor's builders (as `(progenitor module items, file items)`).
-pub fn generate(ops: &[Operation], types: &[syn::Item]) -> Result<(Vec<syn::Item>, TokenStream), String> {
+/// What [`generate`] makes.
+pub struct Generated {
+    /// Page-size accessors to add to progenitor's builder module.
+    pub accessors: Vec<syn::Item>,
+    /// `pub mod builder` and the `impl Client` creating its builders.
+    pub builders: TokenStream,
+    /// Per operation, its stream method and item type (`.stream() -> types::Call`).
+    pub streams: Vec<Option<String>>,
+}
+
+pub fn generate(ops: &[Operation], types: &[syn::Item]) -> Result<Generated, String> {
+    let mut streams = Vec::new();
     let mut wrappers = Vec::new();
     let mut methods = Vec::new();
     let mut accessors = Vec::new();
     for (index, op) in ops.iter().enumerate() {
-        wrappers.push(wrapper(index, op, types)?);
+        let (tokens, stream) = wrapper(index, op, types)?;
+        wrappers.push(tokens);
+        streams.push(stream);
         methods.push(client_method(op));
         if let Some(p) = &op.pagination {
             accessors.push(page_size_accessor(op, p)?);
@@ -30,9 +43,9 @@ pub fn generate(ops: &[Operation], types: &[syn::Item]) -> Result<(Vec<syn::Item
     }
     let accessors: syn::File =
         syn::parse2(quote!(#(#accessors)*)).map_err(|e| format!("page-size accessors: {e}"))?;
-    Ok((
-        accessors.items,
-        quote! {
+    Ok(Generated {
+        accessors: accessors.items,
+        builders: quote! {
             /// Request builders, one per operation: created by the methods of
             /// [`crate::Client`], sent with `.send()` (and, for lists, consumed with `.stream()`).
             ///
@@ -50,7 +63,8 @@ pub fn generate(ops: &[Operation], types: &[syn::Item]) -> Result<(Vec<syn::Item
                 #(#methods)*
             }
         },
-    ))
+        streams,
+    })
 }
 
 fn client_method(op: &Operation) -> TokenStream {
@@ -72,8 +86,10 @@ fn client_method(op: &Operation) -> TokenStream {
         op.path,
         op.id,
         match op.pagination.as_ref().map(|p| p.items.is_some()) {
-            Some(true) => format!(" for one page or [`stream`](builder::{builder}::stream) for every item"),
-            Some(false) => format!(" for one page or [`pages`](builder::{builder}::pages) for every page"),
+            Some(true) =>
+                format!(" for one page or [`stream`](builder::{builder}::stream) for every item"),
+            Some(false) =>
+                format!(" for one page or [`pages`](builder::{builder}::pages) for every page"),
             None => String::new(),
         }
     ));
@@ -85,7 +101,11 @@ fn client_method(op: &Operation) -> TokenStream {
     }
 }
 
-fn wrapper(index: usize, op: &Operation, types: &[syn::Item]) -> Result<TokenStream, String> {
+fn wrapper(
+    index: usize,
+    op: &Operation,
+    types: &[syn::Item],
+) -> Result<(TokenStream, Option<String>), String> {
     let raw = &op.raw;
     let builder = &raw.builder;
     let method = &raw.method;
@@ -107,11 +127,14 @@ fn wrapper(index: usize, op: &Operation, types: &[syn::Item]) -> Result<TokenStr
         .iter()
         .map(|f| setter(op, f))
         .collect::<Result<Vec<_>, _>>()?;
-    let stream = match &op.pagination {
-        Some(p) => stream_method(index, op, p, types)?,
-        None => quote!(),
+    let (stream, stream_signature) = match &op.pagination {
+        Some(p) => {
+            let (tokens, signature) = stream_method(index, op, p, types)?;
+            (tokens, Some(signature))
+        }
+        None => (quote!(), None),
     };
-    Ok(quote! {
+    let tokens = quote! {
         #[doc = #struct_doc]
         #[derive(Clone, Debug)]
         #[must_use = "a request builder sends nothing until `.send()`"]
@@ -149,7 +172,8 @@ fn wrapper(index: usize, op: &Operation, types: &[syn::Item]) -> Result<TokenStr
             }
             #stream
         }
-    })
+    };
+    Ok((tokens, stream_signature))
 }
 
 /// A forwarding setter with progenitor's signature and the spec's words as its doc.
@@ -211,7 +235,11 @@ fn setter_doc(op: &Operation, setter: &str) -> String {
             other => other,
         },
         p.name,
-        if p.required { ", required" } else { ", optional" }
+        if p.required {
+            ", required"
+        } else {
+            ", optional"
+        }
     ));
     doc
 }
@@ -250,7 +278,12 @@ fn page_size_accessor(op: &Operation, p: &Pagination) -> Result<TokenStream, Str
     })
 }
 
-fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Item]) -> Result<TokenStream, String> {
+fn stream_method(
+    index: usize,
+    op: &Operation,
+    p: &Pagination,
+    types: &[syn::Item],
+) -> Result<(TokenStream, String), String> {
     let size = format_ident!("{}", p.size.to_snake_case());
     let default_size = p.default_size;
     let success = &op.raw.success;
@@ -259,8 +292,12 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
         // Items undocumented: whole pages.
         (None, _) => (quote!(#success), quote!(vec![r])),
         (Some(key), Some(s)) => {
-            let field = field_named(s, key)
-                .ok_or_else(|| format!("{}: response has no field `{key}` (x-omnidim-pagination.items)", op.id))?;
+            let field = field_named(s, key).ok_or_else(|| {
+                format!(
+                    "{}: response has no field `{key}` (x-omnidim-pagination.items)",
+                    op.id
+                )
+            })?;
             let ident = field.ident.clone();
             match first_generic(&field.ty, "Option")
                 .and_then(|t| first_generic(&t, "Vec"))
@@ -268,10 +305,16 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
             {
                 Some(item) => {
                     let item = in_types(item);
-                    (quote!(#item), quote!(::std::iter::IntoIterator::into_iter(r.#ident).collect()))
+                    (
+                        quote!(#item),
+                        quote!(::std::iter::IntoIterator::into_iter(r.#ident).collect()),
+                    )
                 }
                 // A field typed only as JSON: its array items, as JSON.
-                None => (quote!(::serde_json::Value), quote!(crate::paginate::json_array(r.#ident))),
+                None => (
+                    quote!(::serde_json::Value),
+                    quote!(crate::paginate::json_array(r.#ident)),
+                ),
             }
         }
         // An open response object: items as the JSON the API sends.
@@ -282,7 +325,8 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
     };
     let total_expr = match (&p.total, strukt) {
         (Some(t), Some(s)) => {
-            let f = field_named(s, t).ok_or_else(|| format!("{}: response has no field `{t}`", op.id))?;
+            let f = field_named(s, t)
+                .ok_or_else(|| format!("{}: response has no field `{t}`", op.id))?;
             let fi = &f.ident;
             quote!(crate::paginate::Count::count(&r.#fi))
         }
@@ -291,7 +335,8 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
     };
     let next_cursor = match (&p.next, strukt) {
         (Some(key), Some(s)) => {
-            let f = field_named(s, key).ok_or_else(|| format!("{}: response has no field `{key}`", op.id))?;
+            let f = field_named(s, key)
+                .ok_or_else(|| format!("{}: response has no field `{key}`", op.id))?;
             let fi = &f.ident;
             quote!(crate::paginate::cursor_of(&r.#fi))
         }
@@ -329,7 +374,10 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
             )
         }
         PageStyle::Cursor => {
-            let cursor = format_ident!("{}", p.cursor.as_deref().unwrap_or("cursor").to_snake_case());
+            let cursor = format_ident!(
+                "{}",
+                p.cursor.as_deref().unwrap_or("cursor").to_snake_case()
+            );
             (
                 quote!(crate::paginate::by_cursor),
                 quote! {
@@ -352,8 +400,14 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
         _ => String::new(),
     };
     let (name, what) = match &p.items {
-        Some(items) => (format_ident!("stream"), format!("Every item of every page (`{items}` of each response)")),
-        None => (format_ident!("pages"), "Every page, as a whole response (the item key is undocumented)".to_string()),
+        Some(items) => (
+            format_ident!("stream"),
+            format!("Every item of every page (`{items}` of each response)"),
+        ),
+        None => (
+            format_ident!("pages"),
+            "Every page, as a whole response (the item key is undocumented)".to_string(),
+        ),
     };
     let doc = format!(
         "{what}, fetched lazily: the next page is requested when this one is used up. The other \
@@ -365,7 +419,8 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
          spent.",
         p.size,
     );
-    Ok(quote! {
+    let signature = format!(".{name}() -> {}", super::progenitor::type_text(&item_ty));
+    let tokens = quote! {
         #[doc = #doc]
         pub fn #name(self) -> crate::paginate::ItemStream<'a, #item_ty> {
             let op = &OPERATIONS[#index];
@@ -378,15 +433,23 @@ fn stream_method(index: usize, op: &Operation, p: &Pagination, types: &[syn::Ite
             let this = self;
             #engine(op, budget, size, #fetch)
         }
-    })
+    };
+    Ok((tokens, signature))
 }
 
 /// A type as written inside `mod types` (`Agent`), as seen from `mod builder` (`types::Agent`).
 fn in_types(ty: syn::Type) -> syn::Type {
     match &ty {
-        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 && p.path.leading_colon.is_none() => {
+        syn::Type::Path(p)
+            if p.qself.is_none()
+                && p.path.segments.len() == 1
+                && p.path.leading_colon.is_none() =>
+        {
             let name = p.path.segments[0].ident.to_string();
-            let builtin = ["bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "String"];
+            let builtin = [
+                "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64",
+                "String",
+            ];
             if builtin.contains(&name.as_str()) {
                 ty
             } else {
@@ -409,7 +472,11 @@ fn response_struct<'t>(success: &syn::Type, types: &'t [syn::Item]) -> Option<&'
     };
     let last = p.path.segments.last()?;
     types.iter().find_map(|it| match it {
-        syn::Item::Struct(s) if s.ident == last.ident && matches!(s.fields, syn::Fields::Named(_)) => Some(s),
+        syn::Item::Struct(s)
+            if s.ident == last.ident && matches!(s.fields, syn::Fields::Named(_)) =>
+        {
+            Some(s)
+        }
         _ => None,
     })
 }
@@ -440,7 +507,11 @@ fn serde_rename_of(f: &syn::Field) -> Option<String> {
 }
 
 /// Read `x-omnidim-pagination` of an operation (see the spec's info.description).
-pub fn pagination_of(op: &Value, id: &str, size_maximum: impl Fn(&str) -> Option<u64>) -> Result<Option<Pagination>, String> {
+pub fn pagination_of(
+    op: &Value,
+    id: &str,
+    size_maximum: impl Fn(&str) -> Option<u64>,
+) -> Result<Option<Pagination>, String> {
     let Some(p) = op.get("x-omnidim-pagination") else {
         return Ok(None);
     };
@@ -448,7 +519,11 @@ pub fn pagination_of(op: &Value, id: &str, size_maximum: impl Fn(&str) -> Option
     let style = match s("style").as_deref() {
         Some("page") => PageStyle::Number,
         Some("cursor") => PageStyle::Cursor,
-        other => return Err(format!("{id}: x-omnidim-pagination.style {other:?} is not page or cursor")),
+        other => {
+            return Err(format!(
+                "{id}: x-omnidim-pagination.style {other:?} is not page or cursor"
+            ));
+        }
     };
     let size = s("size").ok_or_else(|| format!("{id}: x-omnidim-pagination.size missing"))?;
     let items = s("items");
@@ -468,13 +543,12 @@ pub fn pagination_of(op: &Value, id: &str, size_maximum: impl Fn(&str) -> Option
         default_size,
     };
     match style {
-        PageStyle::Number if pagination.page.is_none() || pagination.items.is_none() => {
-            Err(format!("{id}: x-omnidim-pagination.page and .items are required for style page"))
-        }
+        PageStyle::Number if pagination.page.is_none() || pagination.items.is_none() => Err(
+            format!("{id}: x-omnidim-pagination.page and .items are required for style page"),
+        ),
         PageStyle::Cursor if pagination.cursor.is_none() || pagination.next.is_none() => {
             Err(format!("{id}: x-omnidim-pagination.cursor/next missing"))
         }
         _ => Ok(Some(pagination)),
     }
 }
-

@@ -78,7 +78,11 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
             _ => None,
         })
         .unwrap_or_default();
-    let (accessors, builders) = builders::generate(&ops, &type_items)?;
+    let builders::Generated {
+        accessors,
+        builders,
+        streams,
+    } = builders::generate(&ops, &type_items)?;
     if let Some(content) = file.items.iter_mut().find_map(|it| match it {
         syn::Item::Mod(m) if m.ident == progenitor::PROGENITOR_BUILDERS => m.content.as_mut(),
         _ => None,
@@ -88,7 +92,7 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
     let builders: syn::File =
         syn::parse2(builders).map_err(|e| format!("the request builders do not parse: {e}"))?;
     file.items.extend(builders.items);
-    let tables: syn::File = syn::parse2(tables::generate(&ops)?)
+    let tables: syn::File = syn::parse2(tables::generate(&ops, &streams)?)
         .map_err(|e| format!("the operation tables do not parse: {e}"))?;
     file.items.extend(tables.items);
     Ok(())
@@ -100,7 +104,10 @@ fn match_spec(spec: &Spec, raw: Vec<RawOperation>) -> Result<Vec<Operation>, Str
     let mut raw = raw;
     let mut out = Vec::new();
     for op in spec.operations() {
-        let id = op.operation_id.clone().ok_or("an operation has no operationId")?;
+        let id = op
+            .operation_id
+            .clone()
+            .ok_or("an operation has no operationId")?;
         let rust = progenitor::rust_name(&id);
         let pos = raw
             .iter()
@@ -116,9 +123,22 @@ fn match_spec(spec: &Spec, raw: Vec<RawOperation>) -> Result<Vec<Operation>, Str
                 let name = p.value.get("name").and_then(Value::as_str)?.to_string();
                 Some(SpecParam {
                     rust_name: sanitize(&name),
-                    location: p.value.get("in").and_then(Value::as_str).unwrap_or("query").to_string(),
-                    required: p.value.get("required").and_then(Value::as_bool).unwrap_or(false),
-                    description: p.value.get("description").and_then(Value::as_str).map(str::to_string),
+                    location: p
+                        .value
+                        .get("in")
+                        .and_then(Value::as_str)
+                        .unwrap_or("query")
+                        .to_string(),
+                    required: p
+                        .value
+                        .get("required")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                    description: p
+                        .value
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                     name,
                 })
             })
@@ -155,7 +175,10 @@ fn match_spec(spec: &Spec, raw: Vec<RawOperation>) -> Result<Vec<Operation>, Str
         });
     }
     if let Some(extra) = raw.first() {
-        return Err(format!("progenitor builder `{}` matches no operation of the spec", extra.builder));
+        return Err(format!(
+            "progenitor builder `{}` matches no operation of the spec",
+            extra.builder
+        ));
     }
     Ok(out)
 }
@@ -168,7 +191,9 @@ fn sanitize(name: &str) -> String {
         .collect::<String>()
         .to_snake_case();
     match s.as_str() {
-        "type" | "ref" | "self" | "match" | "fn" | "mod" | "use" | "impl" | "move" | "loop" => format!("{s}_"),
+        "type" | "ref" | "self" | "match" | "fn" | "mod" | "use" | "impl" | "move" | "loop" => {
+            format!("{s}_")
+        }
         _ => s,
     }
 }

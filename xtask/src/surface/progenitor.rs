@@ -106,7 +106,11 @@ pub fn take_apart(file: &mut syn::File) -> Result<Vec<RawOperation>, String> {
         let imp = items
             .iter()
             .find_map(|it| match it {
-                syn::Item::Impl(i) if i.trait_.is_none() && is_path_named(&i.self_ty, &builder.to_string()) => Some(i),
+                syn::Item::Impl(i)
+                    if i.trait_.is_none() && is_path_named(&i.self_ty, &builder.to_string()) =>
+                {
+                    Some(i)
+                }
                 _ => None,
             })
             .ok_or_else(|| format!("no impl of progenitor builder `{builder}`"))?;
@@ -176,7 +180,12 @@ fn builder_returned(output: &syn::ReturnType) -> Option<syn::Ident> {
 /// `types::X` for `types::builder::X`.
 fn typify_builder_target(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
-    let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     match names.as_slice() {
         [t, b, x] if t == "types" && b == "builder" => syn::parse_str(&format!("types::{x}")).ok(),
         _ => None,
@@ -218,8 +227,14 @@ pub fn type_text(t: &impl ToTokens) -> String {
         .replace(":: ", "::")
         .replace(" < ", "<")
         .replace("< ", "<")
+        .replace(" <", "<")
         .replace(" >", ">")
         .replace(" ,", ",")
+        .replace("::std::string::String", "String")
+        .replace("::std::num::", "")
+        .replace("::std::vec::Vec", "Vec")
+        .replace("::std::option::Option", "Option")
+        .replace("::serde_json::", "serde_json::")
 }
 
 /// The snake-case Rust name of an operationId (what progenitor names the method).

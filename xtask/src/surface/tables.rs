@@ -7,15 +7,18 @@ use quote::{format_ident, quote};
 use super::Operation;
 use super::progenitor::{Kind, type_text};
 
-pub fn generate(ops: &[Operation]) -> Result<TokenStream, String> {
-    let table = ops.iter().map(|op| {
+pub fn generate(ops: &[Operation], streams: &[Option<String>]) -> Result<TokenStream, String> {
+    let table = ops.iter().zip(streams).map(|(op, stream)| {
         let id = &op.id;
         let rust_name = op.raw.method.to_string();
         let method = op.http_method;
         let path = &op.path;
         let tags = &op.tags;
         let idem = op.idempotency_key;
-        let signature = signature(op);
+        let mut signature = signature(op);
+        if let Some(stream) = stream {
+            signature.push_str(&format!("; {stream}"));
+        }
         quote! {
             crate::Operation {
                 id: #id,
@@ -28,7 +31,10 @@ pub fn generate(ops: &[Operation]) -> Result<TokenStream, String> {
             }
         }
     });
-    let json_ops: Vec<&Operation> = ops.iter().filter(|o| is_json_type(&o.raw.success)).collect();
+    let json_ops: Vec<&Operation> = ops
+        .iter()
+        .filter(|o| is_json_type(&o.raw.success))
+        .collect();
     let schema_arms = json_ops.iter().map(|op| {
         let id = &op.id;
         let ty = &op.raw.success;
@@ -36,7 +42,11 @@ pub fn generate(ops: &[Operation]) -> Result<TokenStream, String> {
     });
     let body_arms = ops.iter().filter_map(|op| {
         let id = &op.id;
-        let body = op.raw.params.iter().find(|p| matches!(p.kind, Kind::Body { .. }))?;
+        let body = op
+            .raw
+            .params
+            .iter()
+            .find(|p| matches!(p.kind, Kind::Body { .. }))?;
         let ty = &body.ty;
         Some(quote! { #id => Some(schemars::schema_for!(#ty)), })
     });
@@ -157,7 +167,7 @@ fn invoke(op: &Operation) -> (TokenStream, TokenStream) {
             _ => op
                 .params
                 .iter()
-                .find(|s| s.rust_name == ident.to_string())
+                .find(|s| *ident == s.rust_name)
                 .map(|s| s.name.clone())
                 .unwrap_or_else(|| ident.to_string()),
         };
@@ -193,7 +203,8 @@ fn invoke(op: &Operation) -> (TokenStream, TokenStream) {
 }
 
 /// `list_call_logs()[.agentid(i64)][.pagesize(i64)].send() -> types::CallLogList`, for the
-/// surface snapshots: required setters plain, optional ones in brackets.
+/// surface snapshots: required setters plain, optional ones in brackets (the stream method, if
+/// any, is appended by the caller).
 fn signature(op: &Operation) -> String {
     let mut s = format!("{}()", op.raw.method);
     for p in &op.raw.params {

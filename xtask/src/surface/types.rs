@@ -47,11 +47,14 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
         syn::Item::Enum(e) => !names.contains(&e.ident.to_string()),
         syn::Item::Impl(i) => {
             let replaced = i.trait_.as_ref().is_some_and(|(_, path, _)| {
-                path.segments
-                    .last()
-                    .is_some_and(|s| ["Display", "FromStr", "TryFrom"].contains(&s.ident.to_string().as_str()))
+                path.segments.last().is_some_and(|s| {
+                    ["Display", "FromStr", "TryFrom"].contains(&s.ident.to_string().as_str())
+                })
             });
-            !(replaced && names.iter().any(|n| super::progenitor::is_path_named(&i.self_ty, n)))
+            !(replaced
+                && names
+                    .iter()
+                    .any(|n| super::progenitor::is_path_named(&i.self_ty, n)))
         }
         _ => true,
     });
@@ -88,12 +91,22 @@ fn string_enum(e: &syn::ItemEnum) -> Option<StringEnum> {
             return None;
         }
         let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
-        let docs = v.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+        let docs = v
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .cloned()
+            .collect();
         variants.push((v.ident.clone(), wire, docs));
     }
     Some(StringEnum {
         ident: e.ident.clone(),
-        docs: e.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect(),
+        docs: e
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .cloned()
+            .collect(),
         variants,
     })
 }
