@@ -1,0 +1,115 @@
+//! The mock under hostile or broken input (issue #14): bounded answers and memory, timeouts and a
+//! connection cap, the right status for bodies it cannot read. Raw HTTP/1.1 over loopback, so
+//! that requests no well-behaved client would send can be sent.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use omnidim_mock::{MockOptions, MockServer};
+use omnidim_spec::Spec;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const LOOPBACK: ([u8; 4], u16) = ([127, 0, 0, 1], 0);
+/// Generous: a test waits this long for something that must happen (an answer, a close).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn mock_with(spec: Spec, options: MockOptions) -> MockServer {
+    MockServer::start_with(spec, options, SocketAddr::from(LOOPBACK))
+        .await
+        .unwrap()
+}
+
+/// Send `request` as is on a new connection and read until the mock closes it.
+async fn exchange(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    read_to_close(&mut stream).await
+}
+
+/// Everything until the mock closes the connection (a reset after an answer counts as a close).
+async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(PATIENCE, async {
+        let mut buf = [0u8; 64 * 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the mock did not close the connection");
+    out
+}
+
+/// Status code and body of a raw answer (the mock sends `Content-Length` bodies).
+fn parse(answer: &[u8]) -> (u16, &[u8]) {
+    let text = String::from_utf8_lossy(answer);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let body_at = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(answer.len(), |p| p + 4);
+    (status, &answer[body_at..])
+}
+
+fn get(path: &str) -> Vec<u8> {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// Issue #14, item 11: the 25-line recursive spec of the issue (three self-references per level,
+/// `minItems: 3`); one request for it took 4 GB and aborted the mock.
+#[tokio::test]
+async fn a_recursive_schema_gets_a_bounded_sample() {
+    let spec = Spec::from_yaml_str(
+        r##"openapi: 3.1.0
+info: {title: recursive, version: '1'}
+paths:
+  /tree:
+    get:
+      operationId: getTree
+      responses:
+        '200':
+          description: a tree
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Node'
+components:
+  schemas:
+    Node:
+      type: object
+      required: [left, right, children]
+      properties:
+        left: {$ref: '#/components/schemas/Node'}
+        right: {$ref: '#/components/schemas/Node'}
+        children:
+          type: array
+          minItems: 3
+          items: {$ref: '#/components/schemas/Node'}
+"##,
+        "recursive.yaml",
+    )
+    .unwrap();
+    let mock = mock_with(spec, MockOptions::default()).await;
+    let answer = exchange(mock.addr(), &get("/api/v1/tree")).await;
+    let (status, body) = parse(&answer);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer));
+    assert!(
+        body.len() <= omnidim_spec::sample::MAX_SAMPLE_BYTES,
+        "{} bytes",
+        body.len()
+    );
+    let tree: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert!(tree.get("children").is_some(), "{tree}");
+    assert_eq!(mock.received("getTree"), 1);
+}
