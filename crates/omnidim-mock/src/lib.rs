@@ -5,7 +5,9 @@
 //!
 //! - **Auth**: a request without `Authorization: Bearer <token>` gets 401 (any token is accepted).
 //! - **Request checks**: path and query parameters and the JSON body are checked against the
-//!   spec; a request that does not match gets 400 with a list of findings.
+//!   spec; a request that does not match gets 400 with a list of findings (at most
+//!   [`MAX_FINDINGS`], each text at most [`MAX_FINDING_TEXT`] bytes, and `findings_omitted`: how
+//!   many more there were), so the answer to a bad request stays small whatever its size.
 //! - **Answers**: the operation's documented example (or a value built from its schema).
 //!   `Prefer: code=404` picks another documented response, `Prefer: example=NAME` a named example
 //!   (as Prism does).
@@ -34,6 +36,7 @@ use omnidim_spec::Spec;
 use tokio::net::TcpListener;
 
 pub use respond::Fault;
+pub use validate_request::{MAX_FINDING_TEXT, MAX_FINDINGS};
 
 /// The path prefix of the real API (`https://backend.omnidim.io/api/v1`), kept by the mock so
 /// that only the host part of a base URL changes.

@@ -113,3 +113,73 @@ components:
     assert!(tree.get("children").is_some(), "{tree}");
     assert_eq!(mock.received("getTree"), 1);
 }
+
+fn post(path: &str, body: &[u8]) -> Vec<u8> {
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(body);
+    request
+}
+
+/// Issue #14, item 4: one finding per bad array element (and findings quoting the offending
+/// value) turned a 1.3 MB body into a 141 MB answer. Findings are now capped and counted.
+#[tokio::test]
+async fn a_bad_body_gets_a_bounded_answer() {
+    use omnidim_mock::{MAX_FINDING_TEXT, MAX_FINDINGS};
+    let mock = MockServer::start().await.unwrap();
+    // 200,000 contacts without their required phone number: one finding each (600 KB).
+    let rows = vec!["{}"; 200_000].join(",");
+    let body = format!(r#"{{"name":"x","phone_number_id":1,"contact_list":[{rows}]}}"#);
+    let answer = exchange(
+        mock.addr(),
+        &post("/api/v1/calls/bulk_call/create", body.as_bytes()),
+    )
+    .await;
+    let (status, answer_body) = parse(&answer);
+    assert_eq!(status, 400);
+    assert!(
+        answer_body.len() <= 64 * 1024,
+        "{} bytes",
+        answer_body.len()
+    );
+    let v: serde_json::Value = serde_json::from_slice(answer_body).unwrap();
+    assert_eq!(
+        v["findings"].as_array().map(Vec::len),
+        Some(MAX_FINDINGS),
+        "{v}"
+    );
+    assert_eq!(v["findings_omitted"], 200_000 - MAX_FINDINGS, "{v}");
+    assert_eq!(v["findings"][0]["pointer"], "/contact_list/0", "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("phone_number"),
+        "{v}"
+    );
+
+    // A finding quotes the offending value: a 1 MB string where an integer goes.
+    let big = "9".repeat(1 << 20);
+    let body = format!(r#"{{"name":"x","phone_number_id":"{big}"}}"#);
+    let answer = exchange(
+        mock.addr(),
+        &post("/api/v1/calls/bulk_call/create", body.as_bytes()),
+    )
+    .await;
+    let (status, answer_body) = parse(&answer);
+    assert_eq!(status, 400);
+    assert!(
+        answer_body.len() <= 4 * MAX_FINDING_TEXT + 1024,
+        "{} bytes",
+        answer_body.len()
+    );
+    let v: serde_json::Value = serde_json::from_slice(answer_body).unwrap();
+    let message = v["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.len() <= MAX_FINDING_TEXT + 3,
+        "{} bytes",
+        message.len()
+    );
+    assert!(message.ends_with('…'), "{message}");
+    assert_eq!(v["findings_omitted"], 0, "{v}");
+}
