@@ -16,7 +16,11 @@
 //!   `truncate` (cut JSON body), `html` (an HTML error page), `drop` (connection closed without an
 //!   answer). See [`Fault`].
 //! - **Counts** of the requests received per operation ([`MockServer::received`]).
+//! - **Limits** ([`Limits`], in [`MockOptions::limits`]): a header-read timeout, an idle timeout
+//!   and a cap on connections, so that clients that send half a request, stall or vanish cannot
+//!   hold the mock's connections for good.
 
+mod connection;
 mod respond;
 mod routes;
 mod validate_request;
@@ -30,8 +34,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use omnidim_spec::Spec;
 use tokio::net::TcpListener;
 
@@ -66,6 +68,40 @@ pub struct MockOptions {
     pub faults: Vec<Fault>,
     /// A fault applied to every request (after `faults` run out).
     pub always: Option<Fault>,
+    /// Timeouts and caps on connections and requests (see [`Limits`] for the defaults).
+    pub limits: Limits,
+}
+
+/// Timeouts and caps that keep one client, broken or hostile, from holding the mock's
+/// connections or memory: without them a client could hold hundreds of connections open for
+/// good by sending half a request, or never reading its answer. Change them with
+/// `Limits { idle_timeout: ..., ..Limits::default() }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// How long the mock waits for a complete request head (request line and headers), from the
+    /// moment it starts waiting for one: on a new connection, and between requests on a
+    /// kept-alive one (so this is also how long an idle kept-alive connection stays open). When
+    /// it runs out the connection is closed without an answer. Default: 30 s.
+    pub header_read_timeout: Duration,
+    /// How long a connection may go without a byte received or sent while a request body is
+    /// being read or an answer written (a stalled upload, a client that stopped reading, a peer
+    /// that vanished); then the connection is closed. Time the mock itself spends on an answer
+    /// (a `delay` fault) does not count. Default: 30 s.
+    pub idle_timeout: Duration,
+    /// Most connections served at once (at least 1). Connections over the cap are not refused:
+    /// they wait, unaccepted, in the listen backlog until a served one closes, and are then
+    /// served in order. Default: 256.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 256,
+        }
+    }
 }
 
 /// A running mock. Dropping it stops the server.
@@ -82,6 +118,7 @@ pub(crate) struct State {
     counts: Mutex<HashMap<String, Arc<AtomicU64>>>,
     faults: Mutex<VecDeque<Fault>>,
     always: Option<Fault>,
+    limits: Limits,
 }
 
 impl MockServer {
@@ -116,8 +153,9 @@ impl MockServer {
             counts: Mutex::new(HashMap::new()),
             faults: Mutex::new(options.faults.into()),
             always: options.always,
+            limits: options.limits,
         });
-        let task = tokio::spawn(serve(listener, state.clone()));
+        let task = tokio::spawn(connection::serve(listener, state.clone()));
         Ok(Self { addr, state, task })
     }
 
@@ -159,23 +197,6 @@ impl Drop for MockServer {
     }
 }
 
-async fn serve(listener: TcpListener, state: Arc<State>) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
-        };
-        let state = state.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| handle(state.clone(), req));
-            // An error here is a dropped connection (the `drop` fault) or a client going away.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
-}
-
 /// The service error that makes hyper close the connection without an answer.
 #[derive(Debug)]
 struct DropConnection;
@@ -190,7 +211,11 @@ impl std::error::Error for DropConnection {}
 
 type Answer = http::Response<Full<Bytes>>;
 
-async fn handle(state: Arc<State>, req: http::Request<Incoming>) -> Result<Answer, DropConnection> {
+async fn handle(
+    state: Arc<State>,
+    activity: Arc<connection::Activity>,
+    req: http::Request<Incoming>,
+) -> Result<Answer, DropConnection> {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
@@ -202,6 +227,8 @@ async fn handle(state: Arc<State>, req: http::Request<Incoming>) -> Result<Answe
             ));
         }
     };
+    // From here on the mock is working, not waiting for the client: not idle.
+    let _busy = activity.busy();
     let fault = respond::header_fault(&parts.headers).or_else(|| {
         let queued = state.faults.lock().ok().and_then(|mut q| q.pop_front());
         queued.or_else(|| state.always.clone())

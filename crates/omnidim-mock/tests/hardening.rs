@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use omnidim_mock::{MockOptions, MockServer};
+use omnidim_mock::{Limits, MockOptions, MockServer};
 use omnidim_spec::Spec;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -182,4 +182,96 @@ async fn a_bad_body_gets_a_bounded_answer() {
     );
     assert!(message.ends_with('…'), "{message}");
     assert_eq!(v["findings_omitted"], 0, "{v}");
+}
+
+fn options(limits: Limits) -> MockOptions {
+    MockOptions {
+        limits,
+        ..MockOptions::default()
+    }
+}
+
+async fn mock_limited(limits: Limits) -> MockServer {
+    mock_with(Spec::embedded().unwrap(), options(limits)).await
+}
+
+/// Issue #14, item 8: a client that sends half a request line is disconnected once the
+/// header-read timeout has passed (it held the connection for good).
+#[tokio::test]
+async fn half_a_request_line_is_closed_after_the_header_read_timeout() {
+    let mock = mock_limited(Limits {
+        header_read_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_secs(600),
+        ..Limits::default()
+    })
+    .await;
+    let answer = exchange(mock.addr(), b"GET /api/v1/calls/bu").await;
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+    // A kept-alive connection that sends nothing after its answer is closed as well.
+    let keep_alive = b"GET /api/v1/calls/bulk_call/314 HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\n\r\n";
+    let answer = exchange(mock.addr(), keep_alive).await;
+    assert_eq!(parse(&answer).0, 200);
+}
+
+/// Issue #14, item 8: a request whose body stops coming is disconnected after the idle timeout.
+#[tokio::test]
+async fn a_stalled_body_is_closed_after_the_idle_timeout() {
+    let mock = mock_limited(Limits {
+        header_read_timeout: Duration::from_secs(600),
+        idle_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    })
+    .await;
+    let stalled = b"POST /api/v1/calls/dispatch HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"agent_id\"";
+    let answer = exchange(mock.addr(), stalled).await;
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+}
+
+/// The idle timeout is about the client: time the mock spends on an answer does not count.
+#[tokio::test]
+async fn a_slow_answer_is_not_idle() {
+    let mock = mock_limited(Limits {
+        idle_timeout: Duration::from_millis(100),
+        ..Limits::default()
+    })
+    .await;
+    let request = b"GET /api/v1/calls/bulk_call/314 HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nX-Mock-Fault: delay=600\r\nConnection: close\r\n\r\n";
+    let answer = exchange(mock.addr(), request).await;
+    assert_eq!(
+        parse(&answer).0,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+/// Issue #14, item 8: connections over the cap wait (unaccepted) until a slot frees; they are
+/// neither served at once nor refused.
+#[tokio::test]
+async fn connections_over_the_cap_wait_for_a_free_slot() {
+    let mock = mock_limited(Limits {
+        max_connections: 2,
+        ..Limits::default()
+    })
+    .await;
+    // Two connections that send nothing hold both slots.
+    let first = TcpStream::connect(mock.addr()).await.unwrap();
+    let _second = TcpStream::connect(mock.addr()).await.unwrap();
+    let mut third = TcpStream::connect(mock.addr()).await.unwrap();
+    third
+        .write_all(&get("/api/v1/calls/bulk_call/314"))
+        .await
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let early = tokio::time::timeout(Duration::from_millis(500), third.read(&mut byte)).await;
+    assert!(early.is_err(), "served over the cap: {early:?}");
+    drop(first);
+    let mut answer = byte[..0].to_vec();
+    answer.extend(read_to_close(&mut third).await);
+    assert_eq!(
+        parse(&answer).0,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
 }
