@@ -32,8 +32,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Body as _, Incoming};
 use omnidim_spec::Spec;
 use tokio::net::TcpListener;
 
@@ -43,8 +43,6 @@ pub use validate_request::{MAX_FINDING_TEXT, MAX_FINDINGS};
 /// The path prefix of the real API (`https://backend.omnidim.io/api/v1`), kept by the mock so
 /// that only the host part of a base URL changes.
 pub const BASE_PATH: &str = "/api/v1";
-/// Request bodies above this size get 413.
-const MAX_BODY: usize = 10 * 1024 * 1024;
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +90,11 @@ pub struct Limits {
     /// they wait, unaccepted, in the listen backlog until a served one closes, and are then
     /// served in order. Default: 256.
     pub max_connections: usize,
+    /// Largest request body, in bytes; a larger one gets 413 (refused from its `Content-Length`
+    /// before it is read, or as soon as a chunked body grows past it). A body checked against
+    /// the spec is held in memory whole, parsed, and its errors collected, so this also bounds
+    /// the memory a request takes. Default: 10 MiB.
+    pub max_body_bytes: usize,
 }
 
 impl Default for Limits {
@@ -100,6 +103,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(30),
             max_connections: 256,
+            max_body_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -217,15 +221,9 @@ async fn handle(
     req: http::Request<Incoming>,
 ) -> Result<Answer, DropConnection> {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            return Ok(respond::error(
-                413,
-                "payload_too_large",
-                "request body over 10 MiB",
-            ));
-        }
+    let body = match read_body(body, state.limits.max_body_bytes).await {
+        Ok(body) => body,
+        Err(answer) => return Ok(answer),
     };
     // From here on the mock is working, not waiting for the client: not idle.
     let _busy = activity.busy();
@@ -234,6 +232,32 @@ async fn handle(
         queued.or_else(|| state.always.clone())
     });
     respond::answer(&state, &parts, &body, fault).await
+}
+
+/// The whole request body, or the answer to give when it cannot be had: 413 when it is over
+/// `max` bytes (announced by `Content-Length`, so nothing is read, or grown past it while
+/// chunked), 400 when it cannot be read as HTTP (a malformed chunk, a connection cut mid-body).
+/// Telling them apart matters: a 413 makes a client shrink a body that is not too big.
+async fn read_body(body: Incoming, max: usize) -> Result<Bytes, Answer> {
+    let too_large = || {
+        respond::error(
+            413,
+            "payload_too_large",
+            &format!("the request body is over the mock's limit of {max} bytes"),
+        )
+    };
+    if body.size_hint().lower() > max as u64 {
+        return Err(too_large());
+    }
+    match Limited::new(body, max).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(e) => Err(respond::error(
+            400,
+            "malformed_body",
+            &format!("cannot read the request body: {e}"),
+        )),
+    }
 }
 
 impl State {

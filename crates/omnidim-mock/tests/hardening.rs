@@ -275,3 +275,82 @@ async fn connections_over_the_cap_wait_for_a_free_slot() {
         String::from_utf8_lossy(&answer)
     );
 }
+
+/// Like [`exchange`], for requests the mock may stop reading: a failed write (the mock answered
+/// and closed) is not an error; the answer is read all the same.
+async fn exchange_lenient(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let _ = tokio::time::timeout(PATIENCE, stream.write_all(request)).await;
+    read_to_close(&mut stream).await
+}
+
+fn error_code(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)));
+    v["error"].as_str().unwrap_or_default().to_string()
+}
+
+/// Issue #14, item 13: a chunked body that cannot be decoded is a malformed request (400), not
+/// one over the size cap (413).
+#[tokio::test]
+async fn a_malformed_chunked_body_gets_400() {
+    let mock = MockServer::start().await.unwrap();
+    let request = b"POST /api/v1/calls/dispatch HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{\"agent_id\": 1}\r\n0\r\n\r\n";
+    let answer = exchange_lenient(mock.addr(), request).await;
+    let (status, body) = parse(&answer);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
+    assert_eq!(error_code(body), "malformed_body");
+}
+
+/// Bodies over the stated cap get 413, whether announced by `Content-Length` or chunked; a body
+/// of exactly the cap is read (and checked against the spec).
+#[tokio::test]
+async fn a_body_over_the_cap_gets_413() {
+    let limit = 1024;
+    let mock = mock_limited(Limits {
+        max_body_bytes: limit,
+        ..Limits::default()
+    })
+    .await;
+    let at_cap = vec![b' '; limit];
+    let answer = exchange_lenient(mock.addr(), &post("/api/v1/calls/dispatch", &at_cap)).await;
+    let (status, body) = parse(&answer);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
+    assert_eq!(error_code(body), "bad_request");
+
+    let over = vec![b' '; limit + 1];
+    let answer = exchange_lenient(mock.addr(), &post("/api/v1/calls/dispatch", &over)).await;
+    let (status, body) = parse(&answer);
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&answer));
+    assert_eq!(error_code(body), "payload_too_large");
+
+    let mut chunked = b"POST /api/v1/calls/dispatch HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for _ in 0..3 {
+        chunked.extend_from_slice(format!("{:x}\r\n", limit / 2).as_bytes());
+        chunked.extend(vec![b' '; limit / 2]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let answer = exchange_lenient(mock.addr(), &chunked).await;
+    assert_eq!(
+        parse(&answer).0,
+        413,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+/// The default cap, as documented: 10 MiB.
+#[tokio::test]
+async fn the_default_body_cap_is_10_mib() {
+    assert_eq!(Limits::default().max_body_bytes, 10 * 1024 * 1024);
+    let mock = MockServer::start().await.unwrap();
+    let over = vec![b' '; 10 * 1024 * 1024 + 1];
+    let answer = exchange_lenient(mock.addr(), &post("/api/v1/calls/dispatch", &over)).await;
+    assert_eq!(
+        parse(&answer).0,
+        413,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
