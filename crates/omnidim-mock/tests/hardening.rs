@@ -354,3 +354,47 @@ async fn the_default_body_cap_is_10_mib() {
         String::from_utf8_lossy(&answer)
     );
 }
+
+/// Paths that are not UTF-8, or that try `..`, raw or percent-encoded: a 400 or 404 answer every
+/// time (a panic would show as a connection closed without one), and nothing outside the spec.
+#[tokio::test]
+async fn odd_paths_get_400_or_404_and_never_a_panic() {
+    let mock = MockServer::start().await.unwrap();
+    let cases: [(&[u8], u16); 9] = [
+        // Raw bytes that are not UTF-8: hyper refuses the request target itself.
+        (b"/api/v1/calls/bulk_call/\xff\xfe", 400),
+        (b"/api/v1/\xc3\x28", 400),
+        // Percent-encoded bytes that are not UTF-8: not an integer id.
+        (b"/api/v1/calls/bulk_call/%ff%fe", 400),
+        (b"/api/v1/calls/bulk_call?pagesize=%ff", 400),
+        // `..`, percent-encoded or not, is never resolved: no such path in the spec, or not an id.
+        (b"/api/v1/%2e%2e/%2e%2e/etc/passwd", 404),
+        (b"/api/v1/calls/bulk_call/%2e%2e", 400),
+        (b"/api/v1/calls/bulk_call/%2E%2E/add_contact", 405),
+        (b"/api/v1/../../etc/passwd", 404),
+        (b"/%2e%2e/api/v1/calls/bulk_call/314", 404),
+    ];
+    for (path, expected) in cases {
+        let mut request = b"GET ".to_vec();
+        request.extend_from_slice(path);
+        request.extend_from_slice(
+            b" HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer k\r\nConnection: close\r\n\r\n",
+        );
+        let answer = exchange(mock.addr(), &request).await;
+        assert!(
+            !answer.is_empty(),
+            "{}: no answer",
+            String::from_utf8_lossy(path)
+        );
+        assert_eq!(
+            parse(&answer).0,
+            expected,
+            "{}: {}",
+            String::from_utf8_lossy(path),
+            String::from_utf8_lossy(&answer)
+        );
+    }
+    // Still serving.
+    let answer = exchange(mock.addr(), &get("/api/v1/calls/bulk_call/314")).await;
+    assert_eq!(parse(&answer).0, 200);
+}
