@@ -18,11 +18,20 @@ use tokio::time::Instant;
 
 use crate::State;
 
+/// Timeouts are at most this long: a deadline is now plus the timeout, and `Instant` panics on
+/// overflow (here and in hyper), so "no timeout" written as `Duration::MAX` means a year.
+const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// Accept connections while a slot is free; each is served on its own task. Waiting for a slot
 /// *before* accepting leaves connections over the cap in the kernel's listen backlog: they cost
 /// the mock nothing, and are served in order as slots free.
 pub(crate) async fn serve(listener: TcpListener, state: Arc<State>) {
-    let slots = Arc::new(Semaphore::new(state.limits.max_connections.max(1)));
+    let slots = Arc::new(Semaphore::new(
+        state
+            .limits
+            .max_connections
+            .clamp(1, Semaphore::MAX_PERMITS),
+    ));
     loop {
         // The semaphore is never closed, so this does not fail.
         let Ok(slot) = slots.clone().acquire_owned().await else {
@@ -45,11 +54,11 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>) {
 /// has been idle for `idle_timeout` (dropping it closes the socket and abandons the request).
 async fn serve_connection(stream: TcpStream, state: Arc<State>) {
     let activity = Arc::new(Activity::new());
-    let idle_timeout = state.limits.idle_timeout;
+    let idle_timeout = state.limits.idle_timeout.min(LONGEST_TIMEOUT);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(state.limits.header_read_timeout);
+        .header_read_timeout(state.limits.header_read_timeout.min(LONGEST_TIMEOUT));
     let io = TokioIo::new(Tracked {
         inner: stream,
         activity: activity.clone(),

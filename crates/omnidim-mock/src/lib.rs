@@ -79,12 +79,12 @@ pub struct Limits {
     /// How long the mock waits for a complete request head (request line and headers), from the
     /// moment it starts waiting for one: on a new connection, and between requests on a
     /// kept-alive one (so this is also how long an idle kept-alive connection stays open). When
-    /// it runs out the connection is closed without an answer. Default: 30 s.
+    /// it runs out the connection is closed without an answer. At most a year. Default: 30 s.
     pub header_read_timeout: Duration,
     /// How long a connection may go without a byte received or sent while a request body is
     /// being read or an answer written (a stalled upload, a client that stopped reading, a peer
     /// that vanished); then the connection is closed. Time the mock itself spends on an answer
-    /// (a `delay` fault) does not count. Default: 30 s.
+    /// (a `delay` fault) does not count. At most a year. Default: 30 s.
     pub idle_timeout: Duration,
     /// Most connections served at once (at least 1). Connections over the cap are not refused:
     /// they wait, unaccepted, in the listen backlog until a served one closes, and are then

@@ -398,3 +398,23 @@ async fn odd_paths_get_400_or_404_and_never_a_panic() {
     let answer = exchange(mock.addr(), &get("/api/v1/calls/bulk_call/314")).await;
     assert_eq!(parse(&answer).0, 200);
 }
+
+/// Limits at the ends of their types ("no limit" written as the largest value) serve normally:
+/// no overflow of `Instant + Duration::MAX`, no semaphore over its maximum.
+#[tokio::test]
+async fn the_largest_limits_serve_normally() {
+    let mock = mock_limited(Limits {
+        header_read_timeout: Duration::MAX,
+        idle_timeout: Duration::MAX,
+        max_connections: usize::MAX,
+        max_body_bytes: usize::MAX,
+    })
+    .await;
+    let answer = exchange(mock.addr(), &get("/api/v1/calls/bulk_call/314")).await;
+    assert_eq!(
+        parse(&answer).0,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
