@@ -3,11 +3,14 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use omnidim_mock::{MockOptions, MockServer};
+use omnidim_mock::{Limits, MockOptions, MockServer};
 
 use crate::UsageError;
 
+/// The limits keep one client (broken or hostile) from holding the mock's connections or
+/// memory; their defaults are those of the library (`omnidim_mock::Limits::default()`).
 #[derive(clap::Args)]
 pub struct Args {
     /// Address to listen on (port 0 picks a free port).
@@ -16,13 +19,48 @@ pub struct Args {
     /// The spec to serve (default: the one built in).
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
+    /// Seconds to wait for a complete request head, on a new connection and between requests on
+    /// a kept-alive one; then the connection is closed without an answer.
+    #[arg(long, value_name = "SECS", default_value_t = Limits::default().header_read_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Seconds a connection may go without a byte received or sent while a request body is read
+    /// or an answer written; then it is closed. Time spent on a `delay` fault does not count.
+    #[arg(long, value_name = "SECS", default_value_t = Limits::default().idle_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Most connections served at once; more wait, unaccepted, until one closes (not refused).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections,
+          value_parser = connections)]
+    max_connections: usize,
+    /// Largest request body in bytes; a larger one gets 413.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_body_bytes)]
+    max_body_bytes: usize,
+}
+
+/// `--max-connections`: a count of at least 1 (0 would never serve anything).
+fn connections(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let spec = crate::load_spec(args.spec.as_deref())?;
     let runtime = crate::runtime()?;
+    let options = MockOptions {
+        limits: Limits {
+            header_read_timeout: Duration::from_secs(args.header_read_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+            max_connections: args.max_connections,
+            max_body_bytes: args.max_body_bytes,
+        },
+        ..MockOptions::default()
+    };
     runtime.block_on(async {
-        let mock = MockServer::start_with(spec, MockOptions::default(), args.addr)
+        let mock = MockServer::start_with(spec, options, args.addr)
             .await
             .map_err(|e| UsageError::Message(e.to_string()))?;
         println!("omnidim mock listening on {}", mock.base_url());

@@ -5,7 +5,9 @@
 //!
 //! - **Auth**: a request without `Authorization: Bearer <token>` gets 401 (any token is accepted).
 //! - **Request checks**: path and query parameters and the JSON body are checked against the
-//!   spec; a request that does not match gets 400 with a list of findings.
+//!   spec; a request that does not match gets 400 with a list of findings (at most
+//!   [`MAX_FINDINGS`], each text at most [`MAX_FINDING_TEXT`] bytes, and `findings_omitted`: how
+//!   many more there were), so the answer to a bad request stays small whatever its size.
 //! - **Answers**: the operation's documented example (or a value built from its schema).
 //!   `Prefer: code=404` picks another documented response, `Prefer: example=NAME` a named example
 //!   (as Prism does).
@@ -14,7 +16,11 @@
 //!   `truncate` (cut JSON body), `html` (an HTML error page), `drop` (connection closed without an
 //!   answer). See [`Fault`].
 //! - **Counts** of the requests received per operation ([`MockServer::received`]).
+//! - **Limits** ([`Limits`], in [`MockOptions::limits`]): a header-read timeout, an idle timeout
+//!   and a cap on connections, so that clients that send half a request, stall or vanish cannot
+//!   hold the mock's connections for good.
 
+mod connection;
 mod respond;
 mod routes;
 mod validate_request;
@@ -26,20 +32,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Body as _, Incoming};
 use omnidim_spec::Spec;
 use tokio::net::TcpListener;
 
 pub use respond::Fault;
+pub use validate_request::{MAX_FINDING_TEXT, MAX_FINDINGS};
 
 /// The path prefix of the real API (`https://backend.omnidim.io/api/v1`), kept by the mock so
 /// that only the host part of a base URL changes.
 pub const BASE_PATH: &str = "/api/v1";
-/// Request bodies above this size get 413.
-const MAX_BODY: usize = 10 * 1024 * 1024;
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +66,46 @@ pub struct MockOptions {
     pub faults: Vec<Fault>,
     /// A fault applied to every request (after `faults` run out).
     pub always: Option<Fault>,
+    /// Timeouts and caps on connections and requests (see [`Limits`] for the defaults).
+    pub limits: Limits,
+}
+
+/// Timeouts and caps that keep one client, broken or hostile, from holding the mock's
+/// connections or memory: without them a client could hold hundreds of connections open for
+/// good by sending half a request, or never reading its answer. Change them with
+/// `Limits { idle_timeout: ..., ..Limits::default() }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// How long the mock waits for a complete request head (request line and headers), from the
+    /// moment it starts waiting for one: on a new connection, and between requests on a
+    /// kept-alive one (so this is also how long an idle kept-alive connection stays open). When
+    /// it runs out the connection is closed without an answer. At most a year. Default: 30 s.
+    pub header_read_timeout: Duration,
+    /// How long a connection may go without a byte received or sent while a request body is
+    /// being read or an answer written (a stalled upload, a client that stopped reading, a peer
+    /// that vanished); then the connection is closed. Time the mock itself spends on an answer
+    /// (a `delay` fault) does not count. At most a year. Default: 30 s.
+    pub idle_timeout: Duration,
+    /// Most connections served at once (at least 1). Connections over the cap are not refused:
+    /// they wait, unaccepted, in the listen backlog until a served one closes, and are then
+    /// served in order. Default: 256.
+    pub max_connections: usize,
+    /// Largest request body, in bytes; a larger one gets 413 (refused from its `Content-Length`
+    /// before it is read, or as soon as a chunked body grows past it). A body checked against
+    /// the spec is held in memory whole, parsed, and its errors collected, so this also bounds
+    /// the memory a request takes. Default: 10 MiB.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 256,
+            max_body_bytes: 10 * 1024 * 1024,
+        }
+    }
 }
 
 /// A running mock. Dropping it stops the server.
@@ -79,6 +122,7 @@ pub(crate) struct State {
     counts: Mutex<HashMap<String, Arc<AtomicU64>>>,
     faults: Mutex<VecDeque<Fault>>,
     always: Option<Fault>,
+    limits: Limits,
 }
 
 impl MockServer {
@@ -113,8 +157,9 @@ impl MockServer {
             counts: Mutex::new(HashMap::new()),
             faults: Mutex::new(options.faults.into()),
             always: options.always,
+            limits: options.limits,
         });
-        let task = tokio::spawn(serve(listener, state.clone()));
+        let task = tokio::spawn(connection::serve(listener, state.clone()));
         Ok(Self { addr, state, task })
     }
 
@@ -156,23 +201,6 @@ impl Drop for MockServer {
     }
 }
 
-async fn serve(listener: TcpListener, state: Arc<State>) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
-        };
-        let state = state.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| handle(state.clone(), req));
-            // An error here is a dropped connection (the `drop` fault) or a client going away.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
-}
-
 /// The service error that makes hyper close the connection without an answer.
 #[derive(Debug)]
 struct DropConnection;
@@ -187,23 +215,49 @@ impl std::error::Error for DropConnection {}
 
 type Answer = http::Response<Full<Bytes>>;
 
-async fn handle(state: Arc<State>, req: http::Request<Incoming>) -> Result<Answer, DropConnection> {
+async fn handle(
+    state: Arc<State>,
+    activity: Arc<connection::Activity>,
+    req: http::Request<Incoming>,
+) -> Result<Answer, DropConnection> {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            return Ok(respond::error(
-                413,
-                "payload_too_large",
-                "request body over 10 MiB",
-            ));
-        }
+    let body = match read_body(body, state.limits.max_body_bytes).await {
+        Ok(body) => body,
+        Err(answer) => return Ok(answer),
     };
+    // From here on the mock is working, not waiting for the client: not idle.
+    let _busy = activity.busy();
     let fault = respond::header_fault(&parts.headers).or_else(|| {
         let queued = state.faults.lock().ok().and_then(|mut q| q.pop_front());
         queued.or_else(|| state.always.clone())
     });
     respond::answer(&state, &parts, &body, fault).await
+}
+
+/// The whole request body, or the answer to give when it cannot be had: 413 when it is over
+/// `max` bytes (announced by `Content-Length`, so nothing is read, or grown past it while
+/// chunked), 400 when it cannot be read as HTTP (a malformed chunk, a connection cut mid-body).
+/// Telling them apart matters: a 413 makes a client shrink a body that is not too big.
+async fn read_body(body: Incoming, max: usize) -> Result<Bytes, Answer> {
+    let too_large = || {
+        respond::error(
+            413,
+            "payload_too_large",
+            &format!("the request body is over the mock's limit of {max} bytes"),
+        )
+    };
+    if body.size_hint().lower() > max as u64 {
+        return Err(too_large());
+    }
+    match Limited::new(body, max).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(e) => Err(respond::error(
+            400,
+            "malformed_body",
+            &format!("cannot read the request body: {e}"),
+        )),
+    }
 }
 
 impl State {

@@ -170,14 +170,21 @@ pub(crate) async fn answer(
     );
     if !findings.is_empty() {
         let first = findings
+            .listed
             .first()
             .and_then(|f| f.get("message"))
             .and_then(Value::as_str)
             .unwrap_or("invalid request")
             .to_string();
+        let omitted = findings.omitted();
         return Ok(json_answer(
             400,
-            &json!({"error": "bad_request", "message": first, "findings": findings}),
+            &json!({
+                "error": "bad_request",
+                "message": first,
+                "findings": findings.listed,
+                "findings_omitted": omitted,
+            }),
         ));
     }
 

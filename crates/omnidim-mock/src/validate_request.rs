@@ -1,11 +1,85 @@
 //! Checking a request against the spec: path and query parameters, required headers, JSON body.
 
 use std::collections::HashMap;
+use std::fmt::{self, Display, Write as _};
 
 use serde_json::{Value, json};
 
 use crate::MockError;
 use omnidim_spec::{Spec, pointer};
+
+/// At most this many findings are listed in a 400 answer; the others are only counted (in
+/// `findings_omitted`). With one finding per bad array element, a 1.3 MB body once got a 141 MB
+/// answer and took 1.6 GB to build it; the first few findings say what is wrong just as well.
+pub const MAX_FINDINGS: usize = 20;
+/// Longest text of a finding's `message` or `pointer`, in bytes (longer ones end with `…`):
+/// messages quote the offending value, and pointers the offending keys, which may be megabytes.
+pub const MAX_FINDING_TEXT: usize = 512;
+
+/// What is wrong with a request: the first [`MAX_FINDINGS`] findings, and how many there were.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    /// The first findings, as JSON objects.
+    pub listed: Vec<Value>,
+    /// How many findings there were in all (listed or not).
+    pub total: usize,
+}
+
+impl Findings {
+    /// Count a finding, and build it only if it is listed (building quotes the value).
+    fn push(&mut self, finding: impl FnOnce() -> Value) {
+        self.total += 1;
+        if self.listed.len() < MAX_FINDINGS {
+            self.listed.push(finding());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Findings counted but not listed.
+    pub fn omitted(&self) -> usize {
+        self.total - self.listed.len()
+    }
+}
+
+/// `value` as text, at most [`MAX_FINDING_TEXT`] bytes (cut on a character boundary, then `…`).
+/// Formatting stops at the limit: a 1 MB value quoted in an error message is never written out
+/// whole.
+pub(crate) fn bounded(value: &dyn Display) -> String {
+    struct Capped {
+        out: String,
+        cut: bool,
+    }
+    impl fmt::Write for Capped {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let room = MAX_FINDING_TEXT.saturating_sub(self.out.len());
+            if s.len() <= room {
+                self.out.push_str(s);
+                return Ok(());
+            }
+            let mut end = room;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.out.push_str(s.get(..end).unwrap_or_default());
+            self.cut = true;
+            // Stops the formatting of the rest of the value.
+            Err(fmt::Error)
+        }
+    }
+    let mut capped = Capped {
+        out: String::new(),
+        cut: false,
+    };
+    // An error here is only the cut above.
+    let _ = write!(capped, "{value}");
+    if capped.cut {
+        capped.out.push('…');
+    }
+    capped.out
+}
 
 /// Compiled schemas of every parameter and request body, by JSON pointer.
 pub(crate) struct Schemas(HashMap<String, jsonschema::Validator>);
@@ -58,7 +132,7 @@ fn body_schema_pointer(spec: &Spec, op_pointer: &str) -> Option<String> {
     doc.pointer(&sp).map(|_| sp)
 }
 
-/// What is wrong with a request, as JSON findings (empty: the request is fine).
+/// What is wrong with a request, as JSON findings (none: the request is fine).
 pub(crate) fn check(
     spec: &Spec,
     schemas: &Schemas,
@@ -67,8 +141,8 @@ pub(crate) fn check(
     query: Option<&str>,
     headers: &http::HeaderMap,
     body: &[u8],
-) -> Vec<Value> {
-    let mut findings = Vec::new();
+) -> Findings {
+    let mut findings = Findings::default();
     let query_pairs: Vec<(String, String)> = query
         .map(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -105,7 +179,7 @@ pub(crate) fn check(
         };
         let Some(raw) = raw else {
             if required {
-                findings.push(json!({"in": location, "name": name, "spec": format!("#{ptr}"), "message": format!("required {location} parameter {name:?} is missing")}));
+                findings.push(|| json!({"in": location, "name": name, "spec": bounded(&format_args!("#{ptr}")), "message": bounded(&format_args!("required {location} parameter {name:?} is missing"))}));
             }
             continue;
         };
@@ -116,7 +190,7 @@ pub(crate) fn check(
         let schema = spec.document().pointer(&sp);
         let value = coerce(&raw, schema.and_then(|s| spec.deref(s)));
         for e in validator.iter_errors(&value) {
-            findings.push(json!({"in": location, "name": name, "spec": format!("#{sp}"), "message": format!("{location} parameter {name:?}: {e}")}));
+            findings.push(|| json!({"in": location, "name": name, "spec": bounded(&format_args!("#{sp}")), "message": bounded(&format_args!("{location} parameter {name:?}: {e}"))}));
         }
     }
     if let Some(sp) = body_schema_pointer(spec, op_pointer) {
@@ -129,20 +203,22 @@ pub(crate) fn check(
             .unwrap_or(false);
         if body.iter().all(u8::is_ascii_whitespace) {
             if body_required {
-                findings.push(json!({"in": "body", "spec": format!("#{sp}"), "message": "a JSON request body is required"}));
+                findings.push(|| json!({"in": "body", "spec": bounded(&format_args!("#{sp}")), "message": "a JSON request body is required"}));
             }
         } else {
             match serde_json::from_slice::<Value>(body) {
-                Err(e) => findings.push(json!({"in": "body", "spec": format!("#{sp}"), "message": format!("the body is not JSON: {e}")})),
+                Err(e) => findings.push(|| json!({"in": "body", "spec": bounded(&format_args!("#{sp}")), "message": bounded(&format_args!("the body is not JSON: {e}"))})),
                 Ok(value) => {
                     if let Some(validator) = schemas.get(&sp) {
                         for e in validator.iter_errors(&value) {
-                            findings.push(json!({
-                                "in": "body",
-                                "pointer": e.instance_path().to_string(),
-                                "spec": format!("#{sp}{}", e.schema_path()),
-                                "message": e.to_string(),
-                            }));
+                            findings.push(|| {
+                                json!({
+                                    "in": "body",
+                                    "pointer": bounded(e.instance_path()),
+                                    "spec": bounded(&format_args!("#{sp}{}", e.schema_path())),
+                                    "message": bounded(&e),
+                                })
+                            });
                         }
                     }
                 }
@@ -185,4 +261,24 @@ fn coerce(raw: &str, schema: Option<&Value>) -> Value {
         }
     }
     Value::String(raw.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_text_is_cut_on_a_character_boundary() {
+        assert_eq!(bounded(&"short"), "short");
+        // 'é' is two bytes: 511 ASCII bytes then 'é' cannot fit in 512, so it is left out.
+        let long = format!(
+            "{}é{}",
+            "a".repeat(MAX_FINDING_TEXT - 1),
+            "b".repeat(10_000)
+        );
+        let cut = bounded(&long);
+        assert_eq!(cut, format!("{}…", "a".repeat(MAX_FINDING_TEXT - 1)));
+        let exact = "c".repeat(MAX_FINDING_TEXT);
+        assert_eq!(bounded(&exact), exact);
+    }
 }
