@@ -77,6 +77,8 @@ impl ExtraHeaders {
 /// The per-call record (see the module docs).
 pub(crate) struct Call {
     pub(crate) operation: &'static Operation,
+    /// Keep the final response body in [`CallState::body`] (`send_with_body`).
+    pub(crate) keep_body: bool,
     /// Headers of this request, taken by the `pre` hook.
     pub(crate) headers: RefCell<HeaderMap>,
     pub(crate) state: RefCell<CallState>,
@@ -96,6 +98,8 @@ pub(crate) struct CallState {
     /// Strict response validation rejected the response (feature `validation`).
     #[cfg(feature = "validation")]
     pub(crate) rejected: Option<Box<crate::Report>>,
+    /// The final body as received, when the call asked for it.
+    pub(crate) body: Option<bytes::Bytes>,
 }
 
 tokio::task_local! {
@@ -122,6 +126,36 @@ where
     E: serde::Serialize,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
+    run(operation, headers, call, false)
+        .await
+        .map(|(value, _)| value)
+}
+
+/// [`send`], and the body as received (every generated builder's `send_with_body`).
+pub(crate) async fn send_with_body<T, E, F>(
+    operation: &'static Operation,
+    headers: ExtraHeaders,
+    call: F,
+) -> Result<(ResponseValue<T>, bytes::Bytes), Error>
+where
+    E: serde::Serialize,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(operation, headers, call, true)
+        .await
+        .map(|(value, body)| (value, body.unwrap_or_default()))
+}
+
+async fn run<T, E, F>(
+    operation: &'static Operation,
+    headers: ExtraHeaders,
+    call: F,
+    keep_body: bool,
+) -> Result<(ResponseValue<T>, Option<bytes::Bytes>), Error>
+where
+    E: serde::Serialize,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
     if let Some(message) = headers.error {
         return Err(Error::InvalidRequest {
             operation: operation.id,
@@ -130,6 +164,7 @@ where
     }
     let record = Call {
         operation,
+        keep_body,
         headers: RefCell::new(headers.map),
         state: RefCell::default(),
     };
@@ -157,7 +192,7 @@ where
         });
     }
     match result {
-        Ok(value) => Ok(value),
+        Ok(value) => Ok((value, state.body)),
         Err(error) => Err(Error::from_generated(operation, error, state).await),
     }
 }

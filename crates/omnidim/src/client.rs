@@ -412,6 +412,28 @@ mod tests {
         ));
     }
 
+    /// Issue #14: `http://user:pass@host` was refused with the password in the message.
+    #[test]
+    fn credentials_in_a_rejected_base_url_are_never_printed() {
+        for url in [
+            "http://user:s3cret-pass@example.com/api",
+            "https://user:s3cret-pass@backend.omnidim.io/api/v1",
+            "ftp://user:s3cret-pass@host/",
+            "http://s3cret-pass@10.0.0.1/",
+        ] {
+            let err = Client::builder()
+                .api_key(KEY)
+                .base_url(url)
+                .build()
+                .unwrap_err();
+            let text = format!("{err} {err:?}");
+            assert!(!text.contains("s3cret-pass"), "{text}");
+            assert!(text.contains("<redacted>@"), "{text}");
+        }
+        assert_eq!(redact_url("https://host/a@b"), "https://host/a@b");
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
+
     #[test]
     fn keys_are_checked_and_never_printed() {
         let err = Client::builder().build().unwrap_err();

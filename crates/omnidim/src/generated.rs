@@ -45341,6 +45341,17 @@ pub mod builder {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[0usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetAccountBalanceResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[0usize], headers, inner.send()).await
+        }
     }
     ///Request builder of [`Client::list_agents`](crate::Client::list_agents): `GET /agents` (operation `listAgents`).
     #[derive(Clone, Debug)]
@@ -45410,6 +45421,17 @@ Query parameter `pagesize`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[1usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListAgentsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[1usize], headers, inner.send()).await
         }
         /**Every item of every page (`bots` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `pagesize` if set, else 150.
 
@@ -45515,6 +45537,17 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[2usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CreateAgentResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[2usize], headers, inner.send()).await
+        }
     }
     ///Request builder of [`Client::get_agent`](crate::Client::get_agent): `GET /agents/{agent_id}` (operation `getAgent`).
     #[derive(Clone, Debug)]
@@ -45561,6 +45594,17 @@ Path parameter `agent_id`, required.*/
         ) -> ::std::result::Result<ResponseValue<types::Agent>, crate::Error> {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[3usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::Agent>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[3usize], headers, inner.send()).await
         }
     }
     ///Request builder of [`Client::update_agent`](crate::Client::update_agent): `PUT /agents/{agent_id}` (operation `updateAgent`).
@@ -45635,6 +45679,17 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[4usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::UpdateAgentResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[4usize], headers, inner.send()).await
+        }
     }
     ///Request builder of [`Client::delete_agent`](crate::Client::delete_agent): `DELETE /agents/{agent_id}` (operation `deleteAgent`).
     #[derive(Clone, Debug)]
@@ -45685,6 +45740,17 @@ Path parameter `agent_id`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[5usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::DeleteAgentResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[5usize], headers, inner.send()).await
+        }
     }
     ///Request builder of [`Client::list_agent_integrations`](crate::Client::list_agent_integrations): `GET /agents/{agent_id}/integrations` (operation `listAgentIntegrations`).
     #[derive(Clone, Debug)]
@@ -45734,6 +45800,22 @@ Path parameter `agent_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[6usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[6usize], headers, inner.send()).await
         }
     }
     ///Request builder of [`Client::add_agent_integration`](crate::Client::add_agent_integration): `POST /agents/{agent_id}/integrations` (operation `addAgentIntegration`).
@@ -45808,6 +45890,22 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[7usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[7usize], headers, inner.send()).await
+        }
     }
     ///Request builder of [`Client::remove_agent_integration`](crate::Client::remove_agent_integration): `DELETE /agents/{agent_id}/integrations/{integration_id}` (operation `removeAgentIntegration`).
     #[derive(Clone, Debug)]
@@ -45868,6 +45966,22 @@ Path parameter `integration_id`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[8usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[8usize], headers, inner.send()).await
+        }
     }
     ///Request builder of [`Client::list_agent_post_call_actions`](crate::Client::list_agent_post_call_actions): `GET /agents/{agent_id}/post-call-actions` (operation `listAgentPostCallActions`).
     #[derive(Clone, Debug)]
@@ -45927,6 +46041,22 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[9usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[9usize], headers, inner.send()).await
         }
     }
     ///Request builder of [`Client::create_agent_post_call_action`](crate::Client::create_agent_post_call_action): `POST /agents/{agent_id}/post-call-actions` (operation `createAgentPostCallAction`).
@@ -46011,6 +46141,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[10usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[10usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::delete_agent_post_call_action`](crate::Client::delete_agent_post_call_action): `DELETE /agents/{agent_id}/post-call-actions/{action_id}` (operation `deleteAgentPostCallAction`).
     #[derive(Clone, Debug)]
@@ -46080,6 +46227,23 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[11usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[11usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::update_agent_post_call_action`](crate::Client::update_agent_post_call_action): `PATCH /agents/{agent_id}/post-call-actions/{action_id}` (operation `updateAgentPostCallAction`).
@@ -46163,6 +46327,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[12usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[12usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_agent_versions`](crate::Client::list_agent_versions): `GET /agents/{agent_id}/versions` (operation `listAgentVersions`).
@@ -46254,6 +46435,23 @@ Query parameter `search`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[13usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[13usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::create_agent_version`](crate::Client::create_agent_version): `POST /agents/{agent_id}/versions` (operation `createAgentVersion`).
     #[derive(Clone, Debug)]
@@ -46327,6 +46525,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[14usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[14usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::delete_agent_version`](crate::Client::delete_agent_version): `DELETE /agents/{agent_id}/versions/{version_number}` (operation `deleteAgentVersion`).
     #[derive(Clone, Debug)]
@@ -46386,6 +46601,23 @@ Path parameter `version_number`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[15usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[15usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::update_agent_version`](crate::Client::update_agent_version): `PATCH /agents/{agent_id}/versions/{version_number}` (operation `updateAgentVersion`).
@@ -46470,6 +46702,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[16usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[16usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_agent_version_diff`](crate::Client::get_agent_version_diff): `GET /agents/{agent_id}/versions/{version_number}/diff` (operation `getAgentVersionDiff`).
     #[derive(Clone, Debug)]
@@ -46540,6 +46789,23 @@ Query parameter `against`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[17usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[17usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::restore_agent_version`](crate::Client::restore_agent_version): `POST /agents/{agent_id}/versions/{version_number}/restore` (operation `restoreAgentVersion`).
     #[derive(Clone, Debug)]
@@ -46600,6 +46866,23 @@ Path parameter `version_number`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[18usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[18usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_bulk_call_live_status`](crate::Client::get_bulk_call_live_status): `GET /bulk-call/{bulk_call_id}/live-status` (operation `getBulkCallLiveStatus`).
     #[derive(Clone, Debug)]
@@ -46649,6 +46932,18 @@ Path parameter `bulk_call_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[19usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetBulkCallLiveStatusResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[19usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::fetch_bulk_calls`](crate::Client::fetch_bulk_calls): `GET /calls/bulk_call` (operation `fetchBulkCalls`).
@@ -46719,6 +47014,18 @@ Query parameter `status`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[20usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::FetchBulkCallsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[20usize], headers, inner.send())
+                .await
         }
         /**Every item of every page (`records` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `pagesize` if set, else 150.
 
@@ -46824,6 +47131,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[21usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CreateBulkCallResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[21usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_bulk_call`](crate::Client::get_bulk_call): `GET /calls/bulk_call/{bulk_call_id}` (operation `getBulkCall`).
     #[derive(Clone, Debug)]
@@ -46873,6 +47192,18 @@ Path parameter `bulk_call_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[22usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetBulkCallResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[22usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::bulk_call_actions`](crate::Client::bulk_call_actions): `PUT /calls/bulk_call/{bulk_call_id}` (operation `bulkCallActions`).
@@ -46947,6 +47278,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[23usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::BulkCallActionsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[23usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::cancel_bulk_call`](crate::Client::cancel_bulk_call): `DELETE /calls/bulk_call/{bulk_call_id}` (operation `cancelBulkCall`).
     #[derive(Clone, Debug)]
@@ -46996,6 +47339,18 @@ Path parameter `bulk_call_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[24usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CancelBulkCallResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[24usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::add_bulk_call_contacts`](crate::Client::add_bulk_call_contacts): `POST /calls/bulk_call/{bulk_call_id}/add_contacts` (operation `addBulkCallContacts`).
@@ -47070,6 +47425,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[25usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[25usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::update_bulk_call_concurrency`](crate::Client::update_bulk_call_concurrency): `PUT /calls/bulk_call/{bulk_call_id}/concurrency` (operation `updateBulkCallConcurrency`).
     #[derive(Clone, Debug)]
@@ -47143,6 +47515,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[26usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[26usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::set_bulk_call_daily_time_control`](crate::Client::set_bulk_call_daily_time_control): `PUT /calls/bulk_call/{bulk_call_id}/daily-time-control` (operation `setBulkCallDailyTimeControl`).
     #[derive(Clone, Debug)]
@@ -47215,6 +47604,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[27usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[27usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_bulk_call_lines`](crate::Client::list_bulk_call_lines): `GET /calls/bulk_call/{bulk_call_id}/lines` (operation `listBulkCallLines`).
@@ -47326,6 +47732,23 @@ Query parameter `search`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[28usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[28usize], headers, inner.send())
+                .await
+        }
         /**Every page, as a whole response (the item key is undocumented), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `pagesize` if set, else 150.
 
 The stream ends after a short or empty page, or when `next_cursor` is missing; it fails with [`crate::Error::Pagination`] if a page repeats the previous one (the server ignores the page parameter) or the client's page budget ([`crate::ClientBuilder::max_pages`]) is spent.*/
@@ -47430,6 +47853,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[29usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[29usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_bulk_call_numbers`](crate::Client::list_bulk_call_numbers): `GET /calls/bulk_call/{bulk_call_id}/numbers` (operation `listBulkCallNumbers`).
     #[derive(Clone, Debug)]
@@ -47479,6 +47919,23 @@ Path parameter `bulk_call_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[30usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[30usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::add_bulk_call_number`](crate::Client::add_bulk_call_number): `POST /calls/bulk_call/{bulk_call_id}/numbers` (operation `addBulkCallNumber`).
@@ -47552,6 +48009,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[31usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[31usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::update_bulk_call_number`](crate::Client::update_bulk_call_number): `PUT /calls/bulk_call/{bulk_call_id}/numbers/{assignment_id}` (operation `updateBulkCallNumber`).
@@ -47636,6 +48110,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[32usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[32usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::start_bulk_call`](crate::Client::start_bulk_call): `POST /calls/bulk_call/{bulk_call_id}/start` (operation `startBulkCall`).
     #[derive(Clone, Debug)]
@@ -47696,6 +48187,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[33usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[33usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::add_bulk_call_contact`](crate::Client::add_bulk_call_contact): `POST /calls/bulk_call/{campaign_id}/add_contact` (operation `addBulkCallContact`).
@@ -47770,6 +48278,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[34usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::AddBulkCallContactResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[34usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::dispatch_call`](crate::Client::dispatch_call): `POST /calls/dispatch` (operation `dispatchCall`).
     #[derive(Clone, Debug)]
@@ -47832,6 +48352,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[35usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::DispatchCallResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[35usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_call_logs`](crate::Client::list_call_logs): `GET /calls/logs` (operation `listCallLogs`).
@@ -47919,6 +48451,18 @@ Query parameter `pagesize`, optional.*/
         ) -> ::std::result::Result<ResponseValue<types::CallLogList>, crate::Error> {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[36usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CallLogList>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[36usize], headers, inner.send())
+                .await
         }
         /**Every item of every page (`call_log_data` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `pagesize` if set, else 150.
 
@@ -48008,6 +48552,18 @@ Path parameter `call_log_id`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[37usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CallLogList>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[37usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_integrations`](crate::Client::list_integrations): `GET /integrations` (operation `listIntegrations`).
     #[derive(Clone, Debug)]
@@ -48057,6 +48613,23 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[38usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[38usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::create_cal_integration`](crate::Client::create_cal_integration): `POST /integrations/cal` (operation `createCalIntegration`).
@@ -48121,6 +48694,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[39usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[39usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::create_custom_api_integration`](crate::Client::create_custom_api_integration): `POST /integrations/custom-api` (operation `createCustomApiIntegration`).
     #[derive(Clone, Debug)]
@@ -48183,6 +48773,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[40usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[40usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::attach_knowledge_base_files`](crate::Client::attach_knowledge_base_files): `POST /knowledge_base/attach` (operation `attachKnowledgeBaseFiles`).
@@ -48247,6 +48854,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[41usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::AttachKnowledgeBaseFilesResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[41usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::can_upload_file`](crate::Client::can_upload_file): `POST /knowledge_base/can_upload` (operation `canUploadFile`).
     #[derive(Clone, Debug)]
@@ -48309,6 +48928,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[42usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CanUploadFileResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[42usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::upload_knowledge_base_file`](crate::Client::upload_knowledge_base_file): `POST /knowledge_base/create` (operation `uploadKnowledgeBaseFile`).
@@ -48373,6 +49004,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[43usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::UploadKnowledgeBaseFileResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[43usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::delete_knowledge_base_file`](crate::Client::delete_knowledge_base_file): `POST /knowledge_base/delete` (operation `deleteKnowledgeBaseFile`).
     #[derive(Clone, Debug)]
@@ -48435,6 +49078,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[44usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::DeleteKnowledgeBaseFileResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[44usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::detach_knowledge_base_files`](crate::Client::detach_knowledge_base_files): `POST /knowledge_base/detach` (operation `detachKnowledgeBaseFiles`).
@@ -48499,6 +49154,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[45usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::DetachKnowledgeBaseFilesResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[45usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_knowledge_base_files`](crate::Client::list_knowledge_base_files): `GET /knowledge_base/list` (operation `listKnowledgeBaseFiles`).
     #[derive(Clone, Debug)]
@@ -48538,6 +49205,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[46usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListKnowledgeBaseFilesResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[46usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::attach_phone_number`](crate::Client::attach_phone_number): `POST /phone_number/attach` (operation `attachPhoneNumber`).
@@ -48602,6 +49281,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[47usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::AttachPhoneNumberResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[47usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::detach_phone_number`](crate::Client::detach_phone_number): `POST /phone_number/detach` (operation `detachPhoneNumber`).
     #[derive(Clone, Debug)]
@@ -48664,6 +49355,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[48usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::DetachPhoneNumberResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[48usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::import_exotel_number`](crate::Client::import_exotel_number): `POST /phone_number/import/exotel` (operation `importExotelNumber`).
@@ -48728,6 +49431,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[49usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ImportExotelNumberResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[49usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::import_sip_trunk`](crate::Client::import_sip_trunk): `POST /phone_number/import/sip` (operation `importSipTrunk`).
     #[derive(Clone, Debug)]
@@ -48791,6 +49506,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[50usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ImportSipTrunkResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[50usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::import_twilio_number`](crate::Client::import_twilio_number): `POST /phone_number/import/twilio` (operation `importTwilioNumber`).
     #[derive(Clone, Debug)]
@@ -48853,6 +49580,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[51usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ImportTwilioNumberResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[51usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_phone_numbers`](crate::Client::list_phone_numbers): `GET /phone_number/list` (operation `listPhoneNumbers`).
@@ -48923,6 +49662,18 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[52usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListPhoneNumbersResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[52usize], headers, inner.send())
+                .await
         }
         /**Every item of every page (`phone_numbers` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `pagesize` if set, else 150.
 
@@ -49038,6 +49789,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[53usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::PurchasePhoneNumberResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[53usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::release_phone_number`](crate::Client::release_phone_number): `POST /phone_number/release` (operation `releasePhoneNumber`).
     #[derive(Clone, Debug)]
@@ -49100,6 +49863,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[54usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[54usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::search_phone_numbers`](crate::Client::search_phone_numbers): `GET /phone_number/search` (operation `searchPhoneNumbers`).
@@ -49201,6 +49981,23 @@ Query parameter `user_id`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[55usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[55usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_all_providers`](crate::Client::list_all_providers): `GET /providers/all` (operation `listAllProviders`).
     #[derive(Clone, Debug)]
@@ -49240,6 +50037,18 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[56usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListAllProvidersResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[56usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_llm_providers`](crate::Client::list_llm_providers): `GET /providers/llms` (operation `listLLMProviders`).
@@ -49281,6 +50090,18 @@ Query parameter `user_id`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[57usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListLlmProvidersResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[57usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_stt_providers`](crate::Client::list_stt_providers): `GET /providers/stt` (operation `listSTTProviders`).
     #[derive(Clone, Debug)]
@@ -49321,6 +50142,18 @@ Query parameter `user_id`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[58usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListSttProvidersResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[58usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_tts_providers`](crate::Client::list_tts_providers): `GET /providers/tts` (operation `listTTSProviders`).
     #[derive(Clone, Debug)]
@@ -49360,6 +50193,18 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[59usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListTtsProvidersResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[59usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::get_voice`](crate::Client::get_voice): `GET /providers/voice/{voice_id}` (operation `getVoice`).
@@ -49407,6 +50252,18 @@ Path parameter `voice_id`, required.*/
         ) -> ::std::result::Result<ResponseValue<types::VoiceDetail>, crate::Error> {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[60usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::VoiceDetail>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[60usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_voices`](crate::Client::list_voices): `GET /providers/voices` (operation `listVoices`).
@@ -49518,6 +50375,18 @@ Query parameter `search`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[61usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListVoicesResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[61usize], headers, inner.send())
+                .await
+        }
         /**Every item of every page (`voices` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `page_size` if set, else 100.
 
 The stream ends after a short or empty page, when `total` items have been seen; it fails with [`crate::Error::Pagination`] if a page repeats the previous one (the server ignores the page parameter) or the client's page budget ([`crate::ClientBuilder::max_pages`]) is spent.*/
@@ -49622,6 +50491,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[62usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[62usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::preview_client_release`](crate::Client::preview_client_release): `GET /reseller/clients/release-preview` (operation `previewClientRelease`).
     #[derive(Clone, Debug)]
@@ -49671,6 +50557,18 @@ Query parameter `organization_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[63usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::PreviewClientReleaseResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[63usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::set_child_concurrency`](crate::Client::set_child_concurrency): `POST /reseller/concurrency` (operation `setChildConcurrency`).
@@ -49735,6 +50633,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[64usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::SetChildConcurrencyResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[64usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::calculate_credit_operation`](crate::Client::calculate_credit_operation): `POST /reseller/credits/calculate` (operation `calculateCreditOperation`).
     #[derive(Clone, Debug)]
@@ -49797,6 +50707,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[65usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CalculateCreditOperationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[65usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::get_reseller_credit_logs`](crate::Client::get_reseller_credit_logs): `GET /reseller/credits/logs` (operation `getResellerCreditLogs`).
@@ -49878,6 +50800,18 @@ Query parameter `start_date`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[66usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetResellerCreditLogsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[66usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::revert_credits_from_child`](crate::Client::revert_credits_from_child): `POST /reseller/credits/revert` (operation `revertCreditsFromChild`).
     #[derive(Clone, Debug)]
@@ -49940,6 +50874,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[67usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::RevertCreditsFromChildResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[67usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::transfer_credits_to_child`](crate::Client::transfer_credits_to_child): `POST /reseller/credits/transfer` (operation `transferCreditsToChild`).
@@ -50004,6 +50950,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[68usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::TransferCreditsToChildResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[68usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_reseller_identity`](crate::Client::get_reseller_identity): `GET /reseller/identity` (operation `getResellerIdentity`).
     #[derive(Clone, Debug)]
@@ -50043,6 +51001,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[69usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetResellerIdentityResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[69usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::save_reseller_identity`](crate::Client::save_reseller_identity): `POST /reseller/identity/save` (operation `saveResellerIdentity`).
@@ -50107,6 +51077,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[70usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[70usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::disable_reseller_identity_smtp`](crate::Client::disable_reseller_identity_smtp): `POST /reseller/identity/smtp/disable` (operation `disableResellerIdentitySmtp`).
     #[derive(Clone, Debug)]
@@ -50146,6 +51133,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[71usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[71usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::save_reseller_identity_smtp`](crate::Client::save_reseller_identity_smtp): `POST /reseller/identity/smtp/save` (operation `saveResellerIdentitySmtp`).
@@ -50210,6 +51214,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[72usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[72usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::test_reseller_identity_smtp`](crate::Client::test_reseller_identity_smtp): `POST /reseller/identity/smtp/test` (operation `testResellerIdentitySmtp`).
     #[derive(Clone, Debug)]
@@ -50273,6 +51294,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[73usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::TestResellerIdentitySmtpResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[73usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_kyc_requirements`](crate::Client::get_kyc_requirements): `GET /reseller/kyc/requirements` (operation `getKycRequirements`).
     #[derive(Clone, Debug)]
@@ -50333,6 +51366,23 @@ Query parameter `region`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[74usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[74usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_kyc_status`](crate::Client::get_kyc_status): `GET /reseller/kyc/status` (operation `getKycStatus`).
     #[derive(Clone, Debug)]
@@ -50382,6 +51432,23 @@ Query parameter `user_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[75usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[75usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::submit_kyc_step`](crate::Client::submit_kyc_step): `POST /reseller/kyc/steps/{step}` (operation `submitKycStep`).
@@ -50456,6 +51523,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[76usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[76usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_child_organizations`](crate::Client::list_child_organizations): `GET /reseller/organizations` (operation `listChildOrganizations`).
     #[derive(Clone, Debug)]
@@ -50495,6 +51579,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[77usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListChildOrganizationsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[77usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::get_reseller_usage`](crate::Client::get_reseller_usage): `GET /reseller/usage` (operation `getResellerUsage`).
@@ -50565,6 +51661,23 @@ Query parameter `month`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[78usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[78usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::get_reseller_client_usage`](crate::Client::get_reseller_client_usage): `GET /reseller/usage/clients/{organization_id}` (operation `getResellerClientUsage`).
@@ -50646,6 +51759,18 @@ Query parameter `month`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[79usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetResellerClientUsageResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[79usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::set_client_access`](crate::Client::set_client_access): `POST /reseller/users/access` (operation `setClientAccess`).
     #[derive(Clone, Debug)]
@@ -50708,6 +51833,18 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[80usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::SetClientAccessResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[80usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::set_user_access_control`](crate::Client::set_user_access_control): `POST /reseller/users/access-control` (operation `setUserAccessControl`).
@@ -50772,6 +51909,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[81usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::SetUserAccessControlResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[81usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::add_user`](crate::Client::add_user): `POST /reseller/users/add` (operation `addUser`).
     #[derive(Clone, Debug)]
@@ -50829,6 +51978,18 @@ Replaces the whole body.*/
         ) -> ::std::result::Result<ResponseValue<types::AddUserResponse>, crate::Error> {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[82usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::AddUserResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[82usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::create_child_api_key`](crate::Client::create_child_api_key): `POST /reseller/users/api-keys` (operation `createChildApiKey`).
@@ -50893,6 +52054,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[83usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[83usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::revoke_child_api_key`](crate::Client::revoke_child_api_key): `POST /reseller/users/api-keys/revoke` (operation `revokeChildApiKey`).
     #[derive(Clone, Debug)]
@@ -50955,6 +52133,23 @@ Replaces the whole body.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[84usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[84usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::set_user_expiry`](crate::Client::set_user_expiry): `POST /reseller/users/expiry` (operation `setUserExpiry`).
@@ -51019,6 +52214,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[85usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::SetUserExpiryResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[85usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_simulations`](crate::Client::list_simulations): `GET /simulations` (operation `listSimulations`).
     #[derive(Clone, Debug)]
@@ -51078,6 +52285,18 @@ Query parameter `pagesize`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[86usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListSimulationsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[86usize], headers, inner.send())
+                .await
         }
         /**Every item of every page (`records` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `pagesize` if set, else 10.
 
@@ -51183,6 +52402,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[87usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::CreateSimulationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[87usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_simulation`](crate::Client::get_simulation): `GET /simulations/{simulation_id}` (operation `getSimulation`).
     #[derive(Clone, Debug)]
@@ -51232,6 +52463,18 @@ Path parameter `simulation_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[88usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::GetSimulationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[88usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::update_simulation`](crate::Client::update_simulation): `PUT /simulations/{simulation_id}` (operation `updateSimulation`).
@@ -51306,6 +52549,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[89usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::UpdateSimulationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[89usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::delete_simulation`](crate::Client::delete_simulation): `DELETE /simulations/{simulation_id}` (operation `deleteSimulation`).
     #[derive(Clone, Debug)]
@@ -51356,6 +52611,18 @@ Path parameter `simulation_id`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[90usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::DeleteSimulationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[90usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::enhance_prompt`](crate::Client::enhance_prompt): `POST /simulations/{simulation_id}/enhance-prompt` (operation `enhancePrompt`).
     #[derive(Clone, Debug)]
@@ -51405,6 +52672,18 @@ Path parameter `simulation_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[91usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::EnhancePromptResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[91usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::start_simulation`](crate::Client::start_simulation): `POST /simulations/{simulation_id}/start` (operation `startSimulation`).
@@ -51479,6 +52758,18 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[92usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::StartSimulationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[92usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::stop_simulation`](crate::Client::stop_simulation): `POST /simulations/{simulation_id}/stop` (operation `stopSimulation`).
     #[derive(Clone, Debug)]
@@ -51528,6 +52819,18 @@ Path parameter `simulation_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[93usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::StopSimulationResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[93usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_cloned_voices`](crate::Client::list_cloned_voices): `GET /voices` (operation `listClonedVoices`).
@@ -51588,6 +52891,18 @@ Query parameter `limit`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[94usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListClonedVoicesResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[94usize], headers, inner.send())
+                .await
         }
         /**Every item of every page (`voices` of each response), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `limit` if set, else 50.
 
@@ -51698,6 +53013,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[95usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[95usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_cloned_voice`](crate::Client::get_cloned_voice): `GET /voices/{voice_id}` (operation `getClonedVoice`).
     #[derive(Clone, Debug)]
@@ -51748,6 +53080,23 @@ Path parameter `voice_id`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[96usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[96usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::delete_cloned_voice`](crate::Client::delete_cloned_voice): `DELETE /voices/{voice_id}` (operation `deleteClonedVoice`).
     #[derive(Clone, Debug)]
@@ -51797,6 +53146,23 @@ Path parameter `voice_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[97usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[97usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::update_cloned_voice`](crate::Client::update_cloned_voice): `PATCH /voices/{voice_id}` (operation `updateClonedVoice`).
@@ -51860,6 +53226,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[98usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[98usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_cloned_voice_sample`](crate::Client::get_cloned_voice_sample): `GET /voices/{voice_id}/sample` (operation `getClonedVoiceSample`).
     #[derive(Clone, Debug)]
@@ -51910,6 +53293,23 @@ Path parameter `voice_id`, required.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[99usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[99usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::regenerate_cloned_voice_sample`](crate::Client::regenerate_cloned_voice_sample): `POST /voices/{voice_id}/sample` (operation `regenerateClonedVoiceSample`).
     #[derive(Clone, Debug)]
@@ -51959,6 +53359,23 @@ Path parameter `voice_id`, required.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[100usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[100usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_workflow_node_types`](crate::Client::list_workflow_node_types): `GET /workflow-node-types` (operation `listWorkflowNodeTypes`).
@@ -52020,6 +53437,23 @@ Query parameter `q`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[101usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[101usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_workflow_node_type`](crate::Client::get_workflow_node_type): `GET /workflow-node-types/{node_type}` (operation `getWorkflowNodeType`).
     #[derive(Clone, Debug)]
@@ -52079,6 +53513,23 @@ Query parameter `detail`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[102usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[102usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::list_workflow_node_field_options`](crate::Client::list_workflow_node_field_options): `GET /workflow-node-types/{node_type}/options/{field}` (operation `listWorkflowNodeFieldOptions`).
@@ -52160,6 +53611,23 @@ Query parameter `user_id`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[103usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[103usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::list_workflows`](crate::Client::list_workflows): `GET /workflows` (operation `listWorkflows`).
     #[derive(Clone, Debug)]
@@ -52229,6 +53697,18 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[104usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (ResponseValue<types::ListWorkflowsResponse>, ::bytes::Bytes),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[104usize], headers, inner.send())
+                .await
         }
         /**Every page, as a whole response (the item key is undocumented), fetched lazily: the next page is requested when this one is used up. The other parameters set on this builder apply to every page. Page size: `limit` if set, else 100.
 
@@ -52341,6 +53821,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[105usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[105usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::get_workflow`](crate::Client::get_workflow): `GET /workflows/{workflow_id}` (operation `getWorkflow`).
     #[derive(Clone, Debug)]
@@ -52411,6 +53908,23 @@ Query parameter `view`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[106usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[106usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::delete_workflow`](crate::Client::delete_workflow): `DELETE /workflows/{workflow_id}` (operation `deleteWorkflow`).
     #[derive(Clone, Debug)]
@@ -52470,6 +53984,23 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[107usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[107usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::update_workflow`](crate::Client::update_workflow): `PATCH /workflows/{workflow_id}` (operation `updateWorkflow`).
@@ -52554,6 +54085,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[108usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[108usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::activate_workflow`](crate::Client::activate_workflow): `POST /workflows/{workflow_id}/activate` (operation `activateWorkflow`).
     #[derive(Clone, Debug)]
@@ -52614,6 +54162,23 @@ Query parameter `user_id`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[109usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[109usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::deactivate_workflow`](crate::Client::deactivate_workflow): `POST /workflows/{workflow_id}/deactivate` (operation `deactivateWorkflow`).
     #[derive(Clone, Debug)]
@@ -52673,6 +54238,23 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[110usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[110usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::get_workflow_execution`](crate::Client::get_workflow_execution): `GET /workflows/{workflow_id}/executions/{execution_id}` (operation `getWorkflowExecution`).
@@ -52744,6 +54326,23 @@ Query parameter `user_id`, optional.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[111usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[111usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::publish_workflow`](crate::Client::publish_workflow): `POST /workflows/{workflow_id}/publish` (operation `publishWorkflow`).
     #[derive(Clone, Debug)]
@@ -52803,6 +54402,23 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[112usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[112usize], headers, inner.send())
+                .await
         }
     }
     ///Request builder of [`Client::test_workflow`](crate::Client::test_workflow): `POST /workflows/{workflow_id}/test` (operation `testWorkflow`).
@@ -52887,6 +54503,23 @@ Replaces the whole body.*/
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[113usize], headers, inner.send()).await
         }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[113usize], headers, inner.send())
+                .await
+        }
     }
     ///Request builder of [`Client::validate_workflow`](crate::Client::validate_workflow): `POST /workflows/{workflow_id}/validate` (operation `validateWorkflow`).
     #[derive(Clone, Debug)]
@@ -52946,6 +54579,23 @@ Query parameter `user_id`, optional.*/
         > {
             let Self { inner, headers, .. } = self;
             crate::call::send(&OPERATIONS[114usize], headers, inner.send()).await
+        }
+        /// [`send`](Self::send), and the response body as received: fields the spec does not
+        /// document (dropped from the typed value) can be read from it.
+        pub async fn send_with_body(
+            self,
+        ) -> ::std::result::Result<
+            (
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::bytes::Bytes,
+            ),
+            crate::Error,
+        > {
+            let Self { inner, headers, .. } = self;
+            crate::call::send_with_body(&OPERATIONS[114usize], headers, inner.send())
+                .await
         }
     }
 }

@@ -163,6 +163,9 @@ impl GeneratedClient {
             body.clear();
         }
         let body = body.freeze();
+        if call::CALL.try_with(|c| c.keep_body).unwrap_or(false) {
+            call::note(|c| c.body = Some(body.clone()));
+        }
         #[cfg(feature = "validation")]
         if !too_large && let Some(validation) = &self.inner().validation {
             let content_type = response
@@ -196,5 +199,30 @@ fn rebuild(response: reqwest::Response, body: bytes::Bytes) -> reqwest::Response
         Ok(rebuilt) => reqwest::Response::from(rebuilt),
         // Unreachable: every part comes from a response that was valid.
         Err(_) => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rebuilt response (after the body was read for the limit and validation) keeps what
+    /// the original had, the URL included (reqwest's `From<http::Response>` otherwise invents
+    /// `http://no.url.provided.local`).
+    #[test]
+    fn a_rebuilt_response_keeps_status_headers_and_url() {
+        use reqwest::ResponseBuilderExt;
+        let url = url::Url::parse("http://127.0.0.1:9/api/v1/calls/bulk_call/314").unwrap();
+        let original = http::Response::builder()
+            .status(404)
+            .header("retry-after", "3")
+            .url(url.clone())
+            .body(reqwest::Body::from("x"))
+            .unwrap();
+        let original = reqwest::Response::from(original);
+        let rebuilt = rebuild(original, bytes::Bytes::from_static(b"{}"));
+        assert_eq!(rebuilt.url(), &url);
+        assert_eq!(rebuilt.status().as_u16(), 404);
+        assert_eq!(rebuilt.headers()["retry-after"], "3");
     }
 }

@@ -170,6 +170,12 @@ fn wrapper(
                 let Self { inner, headers, .. } = self;
                 crate::call::send(&OPERATIONS[#index], headers, inner.send()).await
             }
+            /// [`send`](Self::send), and the response body as received: fields the spec does not
+            /// document (dropped from the typed value) can be read from it.
+            pub async fn send_with_body(self) -> ::std::result::Result<(ResponseValue<#success>, ::bytes::Bytes), crate::Error> {
+                let Self { inner, headers, .. } = self;
+                crate::call::send_with_body(&OPERATIONS[#index], headers, inner.send()).await
+            }
             #stream
         }
     };
