@@ -6,6 +6,7 @@
 //! - `cargo xtask spec-diff OLD NEW`: classify the changes between two versions of the spec.
 
 mod regenerate;
+mod semver_agreement;
 mod surface;
 
 use std::path::PathBuf;
@@ -40,6 +41,13 @@ enum Command {
         /// The spec to read (default: openapi/omnidim.yaml of the workspace).
         #[arg(long, value_name = "PATH")]
         spec: Option<PathBuf>,
+    },
+    /// Judge spec-diff's Rust verdicts with cargo semver-checks on a set of spec edits (slow;
+    /// needs `cargo install --locked cargo-semver-checks`). Exit 1 on any disagreement.
+    SemverAgreement {
+        /// Only the edits whose name contains this.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Compare two versions of the spec: classify each change for users of the client (breaking,
     /// non-breaking, documentation), name the generated Rust items it touches, and suggest the
@@ -78,6 +86,7 @@ fn main() -> ExitCode {
             output,
         } => regenerate::run(check, spec, output),
         Command::Lint { spec } => lint(spec),
+        Command::SemverAgreement { only } => semver_agreement::run(only),
         Command::SpecDiff {
             old,
             new,

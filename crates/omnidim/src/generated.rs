@@ -24,7 +24,7 @@ pub mod types {
         }
     }
     ///`AddBulkCallContactResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AddBulkCallContactResponse {
@@ -107,7 +107,7 @@ pub mod types {
         }
     }
     ///`AddUserResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AddUserResponse {
@@ -134,7 +134,7 @@ pub mod types {
     /**An agent ("bot") as returned by getAgent and, per row, listAgents.
 
 The schema is open: the getAgent example has 24 keys not defined here (asr_azure_language, asr_cartesia_language, asr_cartesia_model, asr_deepgram_language, asr_sarvam_language, asr_sarvam_model, asr_soniox_language, attach_file_access_description, bot_action_id, call_cost_per_min, context, dynamic_variables, integration_ids, min_speech_duration_ms, min_speech_duration_ms_speaking, secret_key, should_apply_noise_reduction, speech_start_timeout, speech_start_timeout_when_bot_speaking, tts_cartesia_model_id, vad_confidence_threshold_when_bot_speaking, vad_confidence_threshold_when_listening, voice, widget_config); listAgents rows have 8 (allow_to_delete, attach_file_access_description, closed_organization_branch_ids, dynamic_variables, integration_ids, language, organization_branch_ids, voice; `voice` is an integer in the getAgent example but a string in the listAgents example). `false` stands for "empty" in many fields (bot_action_id, flow_data, background_noice_name, eleven_lab_voice_public_owner_id, web_search_engine, voicemail_message, post_call_config_ids[].delivery_method); the schema accepts it where the published examples show it.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Agent {
@@ -321,16 +321,6 @@ The schema is open: the getAgent example has 24 keys not defined here (asr_azure
         #[serde(default = "defaults::agent_background_track_config_volume")]
         pub volume: f64,
     }
-    impl ::std::default::Default for AgentBackgroundTrackConfig {
-        fn default() -> Self {
-            Self {
-                enabled: Default::default(),
-                name: Default::default(),
-                tts_volume_reduction: Default::default(),
-                volume: defaults::agent_background_track_config_volume(),
-            }
-        }
-    }
     impl AgentBackgroundTrackConfig {
         pub fn builder() -> builder::AgentBackgroundTrackConfig {
             Default::default()
@@ -426,7 +416,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Filler settings. Sent by the Python SDK 0.6.0; not in the published `AgentConfigInput`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentConfigInputFiller {
@@ -445,7 +435,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
     /**Partial agent configuration for updateAgent: the fields of `AgentConfigInput`, none required (the published spec uses `AgentConfigInput` with nothing required for this PUT). The Python SDK 0.6.0 sends its `data` dict through unchanged.
 
 Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026-06-09 spec had a different `model.model` list (e.g. `gpt-5.4`, claude-*, gemma, llama3-* since dropped; `gpt-4.1-mini`, `gpt-4.1-nano`, `gpt-5.1` added later) and `voice.provider` `eleven_labs|deepgram|google|cartesia|rime`; the Python SDK 0.6.0 docstrings name other values: transcriber providers `whisper, deepgram_stream, Cartesia, Sarvam, Azure, Soniox`, voice providers `deepgram, google, eleven_labs, cartesia, playht, openAI, sarvam`, background tracks `office_ambience, cafe_noise, street_traffic`. The SDK does not validate these values.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentConfigUpdate {
@@ -504,7 +494,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`AgentContextBreakdownItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentContextBreakdownItem {
@@ -564,7 +554,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///End-of-call settings of an agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentEndCallConfig {
@@ -612,7 +602,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`AgentLanguagesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentLanguagesItem {
@@ -627,7 +617,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///LLM settings of an agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentModelConfig {
@@ -644,7 +634,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///What happens after each call (email and webhook deliveries). More channels are managed per agent with createAgentPostCallAction.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentPostCallActionsConfig {
@@ -659,7 +649,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Email delivery of the call results.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentPostCallActionsConfigEmail {
@@ -687,7 +677,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Webhook delivery of the call results.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentPostCallActionsConfigWebhook {
@@ -715,7 +705,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A post-call delivery. Published example rows carry many more keys (slack_*, salesforce_*, hubspot_*, google_sheets_*, whatsapp_*, cloud_whatsapp_*, webhook_url, workflow_id, trigger_call_statuses, ...), mostly `false`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentPostCallConfigIdsItem {
@@ -805,7 +795,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`AgentPostCallConfigIdsItemExtractedVariablesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentPostCallConfigIdsItemExtractedVariablesItem {
@@ -822,7 +812,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Speech-to-text settings of an agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentTranscriberConfig {
@@ -878,7 +868,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Call-transfer settings of an agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentTransferConfig {
@@ -923,7 +913,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`AgentTransferOptionsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentTransferOptionsItem {
@@ -961,23 +951,13 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
-    impl ::std::default::Default for AgentVoiceConfig {
-        fn default() -> Self {
-            Self {
-                model: Default::default(),
-                provider: Default::default(),
-                speech_speed: defaults::agent_voice_config_speech_speed(),
-                voice_id: Default::default(),
-            }
-        }
-    }
     impl AgentVoiceConfig {
         pub fn builder() -> builder::AgentVoiceConfig {
             Default::default()
         }
     }
     ///Voicemail settings of an agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentVoicemailConfig {
@@ -1015,7 +995,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Web search settings of an agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AgentWebSearchConfig {
@@ -1071,7 +1051,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`AttachKnowledgeBaseFilesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AttachKnowledgeBaseFilesResponse {
@@ -1104,7 +1084,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`AttachPhoneNumberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct AttachPhoneNumberResponse {
@@ -1138,7 +1118,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`BulkCallActionsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BulkCallActionsResponse {
@@ -1161,7 +1141,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`BulkCallContact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BulkCallContact {
@@ -1196,7 +1176,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A bulk-call campaign with configuration, execution stats, and the active number pool.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BulkCallDetail {
@@ -1458,7 +1438,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`BulkCallNumberPoolEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BulkCallNumberPoolEntry {
@@ -1499,7 +1479,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A bulk-call campaign as listed by fetchBulkCalls.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BulkCallSummary {
@@ -1603,7 +1583,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`BulkCallVariableConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct BulkCallVariableConfig {
@@ -1667,7 +1647,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CalculateCreditOperationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CalculateCreditOperationResponse {
@@ -1708,7 +1688,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A call log entry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Call {
@@ -1827,7 +1807,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Call-log envelope used by listCallLogs and getCallLog (getCallLog returns one entry in `call_log_data`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CallLogList {
@@ -1879,7 +1859,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CanUploadFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CanUploadFileResponse {
@@ -1896,7 +1876,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CanUploadFileResponseQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CanUploadFileResponseQuota {
@@ -1913,7 +1893,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CancelBulkCallResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CancelBulkCallResponse {
@@ -1967,7 +1947,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CreateAgentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateAgentResponse {
@@ -2051,7 +2031,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CreateBulkCallBodyCallConditionsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateBulkCallBodyCallConditionsItem {
@@ -2084,7 +2064,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Automatic retry of failed calls.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateBulkCallBodyRetryConfig {
@@ -2112,7 +2092,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Outbound number rotation settings. Sent by the Python SDK 0.6.0 (must be an object); not defined by any published spec snapshot.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateBulkCallBodyRotation {
@@ -2138,7 +2118,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CreateBulkCallBodyRotationNumbersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateBulkCallBodyRotationNumbersItem {
@@ -2155,7 +2135,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CreateBulkCallResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateBulkCallResponse {
@@ -2328,7 +2308,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`CreateSimulationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreateSimulationResponse {
@@ -2359,7 +2339,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`DeleteAgentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeleteAgentResponse {
@@ -2387,7 +2367,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`DeleteKnowledgeBaseFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeleteKnowledgeBaseFileResponse {
@@ -2402,7 +2382,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`DeleteSimulationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DeleteSimulationResponse {
@@ -2432,7 +2412,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`DetachKnowledgeBaseFilesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DetachKnowledgeBaseFilesResponse {
@@ -2463,7 +2443,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`DetachPhoneNumberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DetachPhoneNumberResponse {
@@ -2499,7 +2479,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`DispatchCallResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DispatchCallResponse {
@@ -2553,7 +2533,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`EnhancePromptResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EnhancePromptResponse {
@@ -2570,7 +2550,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`EnhancePromptResponsePreviousContextItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EnhancePromptResponsePreviousContextItem {
@@ -2585,7 +2565,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`EnhancePromptResponsePromptBreakdownItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct EnhancePromptResponsePromptBreakdownItem {
@@ -2600,7 +2580,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Error body. The published spec defines `error` and `message`; the Python SDK builds its error message from `error_description` first, then `error`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Error {
@@ -2636,7 +2616,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`FetchBulkCallsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FetchBulkCallsResponse {
@@ -2651,7 +2631,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known keys, from the Python SDK 0.6.0 docstring and README: balance.amount, balance.currency, estimated_minutes_remaining (number or null), concurrency.available, plan.is_usage_based, auto_recharge.amount_usd, auto_recharge.threshold_usd.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetAccountBalanceResponse {
@@ -2673,7 +2653,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Auto-recharge settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetAccountBalanceResponseAutoRecharge {
@@ -2690,7 +2670,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Current balance (`balance.amount`, `balance.currency`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetAccountBalanceResponseBalance {
@@ -2707,7 +2687,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Concurrency (`concurrency.available`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetAccountBalanceResponseConcurrency {
@@ -2721,7 +2701,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Plan (`plan.is_usage_based`; the docstring also mentions the per-minute rate without naming its key).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetAccountBalanceResponsePlan {
@@ -2756,7 +2736,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`GetBulkCallLiveStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetBulkCallLiveStatusResponse {
@@ -2775,7 +2755,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Contact counts per state.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetBulkCallLiveStatusResponseSummary {
@@ -2800,7 +2780,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`GetBulkCallResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetBulkCallResponse {
@@ -2818,7 +2798,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known keys (Python SDK 0.6.0 docstring): summary, margin, by_day, by_agent, by_campaign, by_number, by_direction, purchases.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetResellerClientUsageResponse {
@@ -2853,7 +2833,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`GetResellerCreditLogsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetResellerCreditLogsResponse {
@@ -2868,7 +2848,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`GetResellerCreditLogsResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetResellerCreditLogsResponseData {
@@ -2889,7 +2869,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A credit log entry (key names published; value types not captured).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetResellerCreditLogsResponseDataLogsItem {
@@ -2957,7 +2937,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known keys (Python SDK 0.6.0 docstring): has_identity, identity, smtp.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetResellerIdentityResponse {
@@ -2977,7 +2957,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`GetSimulationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GetSimulationResponse {
@@ -3028,7 +3008,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ImportExotelNumberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ImportExotelNumberResponse {
@@ -3081,7 +3061,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ImportSipTrunkResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ImportSipTrunkResponse {
@@ -3119,7 +3099,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ImportTwilioNumberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ImportTwilioNumberResponse {
@@ -3165,7 +3145,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A knowledge-base file.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct KnowledgeBaseFile {
@@ -3202,7 +3182,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListAgentsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListAgentsResponse {
@@ -3219,7 +3199,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///No published schema (the spec says `any`). Keys from the Python SDK docstring and the published example; their types are not documented.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListAllProvidersResponse {
@@ -3242,7 +3222,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListChildOrganizationsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListChildOrganizationsResponse {
@@ -3272,7 +3252,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListChildOrganizationsResponseOrganizationsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListChildOrganizationsResponseOrganizationsItem {
@@ -3311,7 +3291,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListChildOrganizationsResponseOrganizationsItemUsersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListChildOrganizationsResponseOrganizationsItemUsersItem {
@@ -3373,7 +3353,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///The reseller's own dashboard flags.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListChildOrganizationsResponseResellerAccessControl {
@@ -3386,7 +3366,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///The reseller's own organization.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListChildOrganizationsResponseResellerOrganization {
@@ -3403,7 +3383,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known keys (Python SDK 0.6.0): voices, plus a cursor for the next page (`next_cursor`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListClonedVoicesResponse {
@@ -3420,7 +3400,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListKnowledgeBaseFilesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListKnowledgeBaseFilesResponse {
@@ -3435,7 +3415,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListLlmProvidersResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListLlmProvidersResponse {
@@ -3450,7 +3430,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListPhoneNumbersResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListPhoneNumbersResponse {
@@ -3465,7 +3445,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListSimulationsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListSimulationsResponse {
@@ -3480,7 +3460,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListSttProvidersResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListSttProvidersResponse {
@@ -3495,7 +3475,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListTtsProvidersResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListTtsProvidersResponse {
@@ -3510,7 +3490,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`ListVoicesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListVoicesResponse {
@@ -3531,7 +3511,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///The filters of the request (null when not given).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListVoicesResponseFiltersApplied {
@@ -3552,7 +3532,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known key (Python SDK 0.6.0 docstring): next_cursor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ListWorkflowsResponse {
@@ -3566,7 +3546,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A phone number of the account. `false` stands for "not set" in `active_bot_id`, `expiry_date`, `call_sid` and all `sip_*`, `exotel_*` and `wa_*` fields (the published example redacts the `sip_*` values).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PhoneNumber {
@@ -4110,7 +4090,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). The Python SDK 0.6.0 docstring describes: balance, returnable share, numbers, users, has_live_subscription (only the last is named as a key).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PreviewClientReleaseResponse {
@@ -4124,7 +4104,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///An LLM, speech-to-text or text-to-speech service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Provider {
@@ -4190,7 +4170,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known key (Python SDK 0.6.0): `replayed`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PurchasePhoneNumberResponse {
@@ -4233,7 +4213,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Dashboard menu flags of a reseller client user (17 flags).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ResellerDashboardMenuAccess {
@@ -4293,7 +4273,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`RevertCreditsFromChildResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RevertCreditsFromChildResponse {
@@ -4327,7 +4307,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`SaveResellerIdentityBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SaveResellerIdentityBody {
@@ -4547,7 +4527,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`SetChildConcurrencyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SetChildConcurrencyResponse {
@@ -4588,7 +4568,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known keys (Python SDK 0.6.0 docstring): user_ids, detached_numbers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SetClientAccessResponse {
@@ -4619,7 +4599,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`SetUserAccessControlResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SetUserAccessControlResponse {
@@ -4652,7 +4632,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`SetUserExpiryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SetUserExpiryResponse {
@@ -4672,7 +4652,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A simulation: test calls placed against an agent. Schema from the 2026-06-09 spec capture. Status values are Title Case with spaces (`In Progress`, `Calculating Summary`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Simulation {
@@ -4747,7 +4727,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Sentiment counts (camelCase key, capitalised members).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SimulationAnalyticsData {
@@ -4773,7 +4753,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///The agent under test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SimulationBotId {
@@ -4930,7 +4910,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Start options; the Python SDK sends an empty object.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct StartSimulationBody {
@@ -4944,7 +4924,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`StartSimulationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct StartSimulationResponse {
@@ -4961,7 +4941,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`StopSimulationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct StopSimulationResponse {
@@ -4980,7 +4960,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`StopSimulationResponseDisconnectResults`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct StopSimulationResponseDisconnectResults {
@@ -5044,7 +5024,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Response shape undocumented (no published schema or example). Known key (Python SDK 0.6.0 docstring): success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestResellerIdentitySmtpResponse {
@@ -5058,7 +5038,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///Test run; the Python SDK sends `{}` when no payload is given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestWorkflowBody {
@@ -5089,7 +5069,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`TransferCreditsToChildResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TransferCreditsToChildResponse {
@@ -5124,7 +5104,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`UpdateAgentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateAgentResponse {
@@ -5141,7 +5121,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`UpdateAgentVersionBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateAgentVersionBody {
@@ -5184,7 +5164,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`UpdateSimulationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateSimulationBody {
@@ -5213,7 +5193,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`UpdateSimulationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UpdateSimulationResponse {
@@ -5261,7 +5241,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///`UploadKnowledgeBaseFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct UploadKnowledgeBaseFileResponse {
@@ -5278,7 +5258,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A voice of the provider catalogue (listVoices). Not a cloned voice (see the Voices (cloned) operations under `/voices`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Voice {
@@ -5308,7 +5288,7 @@ Enums follow the published spec of 2026-06-19. Drift and disagreements: the 2026
         }
     }
     ///A voice of the provider catalogue (getVoice).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VoiceDetail {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use omnidim_spec::{HttpMethod, Spec};
 use serde_json::Value;
 
-use crate::model::{Change, ChangeKind as K, Classification as C, Report};
+use crate::model::{Change, ChangeKind as K, Classification as C, Report, rust_view};
 use crate::naming;
 use crate::normalize::{self, Additional, Norm};
 
@@ -91,6 +91,8 @@ enum Prefix {
 struct Pending {
     kind: K,
     class: C,
+    /// The Rust classification where it depends on more than the kind (see `rust_view`).
+    rust: Option<C>,
     prefix: Prefix,
     path: String,
     from: Option<String>,
@@ -122,6 +124,9 @@ struct Node {
     /// Whether a change of the Rust type name here is reported (off below a reported rename
     /// and when the operationId changed, since then every inline name changes with it).
     renames: bool,
+    /// An optional property on both sides: its Rust type is `Option<T>` whether or not the
+    /// schema is nullable, so nullability changes nothing in Rust here.
+    optional_both: bool,
 }
 
 impl Node {
@@ -286,6 +291,7 @@ impl<'a> Differ<'a> {
         self.pending.push(Pending {
             kind,
             class,
+            rust: None,
             prefix: self.ctx.prefix.clone(),
             path,
             from,
@@ -346,6 +352,7 @@ impl<'a> Differ<'a> {
             self.changes.push(Change {
                 kind: p.kind,
                 classification: p.class,
+                rust: p.rust.unwrap_or_else(|| rust_view(p.kind, p.class)),
                 operation: operation.clone(),
                 location,
                 from: p.from,
@@ -368,6 +375,7 @@ impl<'a> Differ<'a> {
             self.changes.push(Change {
                 kind: K::ApiVersionChanged,
                 classification: C::NonBreaking,
+                rust: rust_view(K::ApiVersionChanged, C::NonBreaking),
                 operation: None,
                 location: "info.version".into(),
                 from: ov.as_ref().map(show),
@@ -390,6 +398,7 @@ impl<'a> Differ<'a> {
                 self.changes.push(Change {
                     kind: K::Documentation,
                     classification: C::Documentation,
+                    rust: rust_view(K::Documentation, C::Documentation),
                     operation: None,
                     location: format!("info.{key}"),
                     from: o.as_ref().map(show),
@@ -414,6 +423,7 @@ impl<'a> Differ<'a> {
             self.changes.push(Change {
                 kind: K::SchemaRemoved,
                 classification: C::Breaking,
+                rust: rust_view(K::SchemaRemoved, C::Breaking),
                 operation: None,
                 location: format!("#/components/schemas/{name}"),
                 from: Some(name.clone()),
@@ -426,6 +436,7 @@ impl<'a> Differ<'a> {
             self.changes.push(Change {
                 kind: K::SchemaAdded,
                 classification: C::NonBreaking,
+                rust: rust_view(K::SchemaAdded, C::NonBreaking),
                 operation: None,
                 location: format!("#/components/schemas/{name}"),
                 from: None,
@@ -490,6 +501,7 @@ impl<'a> Differ<'a> {
             self.changes.push(Change {
                 kind: K::OperationRemoved,
                 classification: C::Breaking,
+                rust: rust_view(K::OperationRemoved, C::Breaking),
                 operation: Some(o.label()),
                 location: String::new(),
                 from: Some(o.endpoint()),
@@ -507,6 +519,7 @@ impl<'a> Differ<'a> {
             self.changes.push(Change {
                 kind: K::OperationAdded,
                 classification: C::NonBreaking,
+                rust: rust_view(K::OperationAdded, C::NonBreaking),
                 operation: Some(n.label()),
                 location: String::new(),
                 from: None,
@@ -1060,6 +1073,14 @@ impl<'a> Differ<'a> {
                 word.into(),
                 here_new.clone(),
             );
+            // `Option<T>` either way for an optional property; else `T` <-> `Option<T>`.
+            if let Some(p) = self.pending.last_mut() {
+                p.rust = Some(if node.optional_both {
+                    C::NonBreaking
+                } else {
+                    C::Breaking
+                });
+            }
         }
 
         // Type.
@@ -1168,6 +1189,13 @@ impl<'a> Differ<'a> {
                 change_message(key, ov, nv),
                 here_new.clone(),
             );
+            // typify picks the integer type from the lower bound (i64, u64, NonZeroU64).
+            if n.types.iter().any(|t| t == "integer")
+                && integer_kind(&o.constraints) != integer_kind(&n.constraints)
+                && let Some(p) = self.pending.last_mut()
+            {
+                p.rust = Some(C::Breaking);
+            }
         }
         if o.default != n.default {
             self.push(
@@ -1275,6 +1303,7 @@ impl<'a> Differ<'a> {
                         old_field: old_field.or_else(|| node.old_field.clone()),
                         new_field: new_field.or_else(|| node.new_field.clone()),
                         renames,
+                        optional_both: !was && !is,
                     };
                     self.schema(&child, os, ns, depth + 1);
                 }
@@ -1293,6 +1322,7 @@ impl<'a> Differ<'a> {
                 old_field: node.old_field.clone(),
                 new_field: node.new_field.clone(),
                 renames,
+                optional_both: false,
             };
             self.schema(
                 &child,
@@ -1319,6 +1349,7 @@ impl<'a> Differ<'a> {
                     old_field: node.old_field.clone(),
                     new_field: node.new_field.clone(),
                     renames,
+                    optional_both: false,
                 };
                 self.schema(&child, os, ns, depth + 1);
             }
@@ -1362,6 +1393,7 @@ impl<'a> Differ<'a> {
                 old_field: node.old_field.clone().or_else(|| here_old.first().cloned()),
                 new_field: node.new_field.clone().or_else(|| here_new.first().cloned()),
                 renames: false,
+                optional_both: false,
             };
             self.schema(&child, ob, nb, depth + 1);
         }
@@ -1450,4 +1482,17 @@ fn parameter_schema(p: &Value) -> Option<&Value> {
             .and_then(|c| c.values().next())
             .and_then(|m| m.get("schema"))
     })
+}
+
+/// The Rust integer type typify generates for these bounds: 0 = `i64`, 1 = `u64`
+/// (`minimum` >= 0), 2 = `NonZeroU64` (`minimum` >= 1 or `exclusiveMinimum` >= 0).
+fn integer_kind(constraints: &BTreeMap<String, Value>) -> u8 {
+    let min = constraints.get("minimum").and_then(Value::as_f64);
+    let exclusive = constraints.get("exclusiveMinimum").and_then(Value::as_f64);
+    match (min, exclusive) {
+        (Some(m), _) if m >= 1.0 => 2,
+        (_, Some(e)) if e >= 0.0 => 2,
+        (Some(m), _) if m >= 0.0 => 1,
+        _ => 0,
+    }
 }

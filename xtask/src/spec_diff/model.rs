@@ -148,7 +148,11 @@ impl std::fmt::Display for ChangeKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub kind: ChangeKind,
+    /// For HTTP: can a request or response that worked before fail now?
     pub classification: Classification,
+    /// For Rust: does code written against the previously generated client stop compiling
+    /// (what `cargo semver-checks` judges)? Set by [`Report::new`] from [`rust_view`].
+    pub rust: Classification,
     /// The operationId (or `METHOD /path` when it has none); `None` for component-level changes.
     pub operation: Option<String>,
     /// Where in the operation: `200 /details/failed_reason`, `body /name`, `query pagesize`,
@@ -191,6 +195,45 @@ impl Change {
             self.to.as_deref(),
             self.message.as_str(),
         )
+    }
+}
+
+/// The classification of a change for users of the generated Rust client: does code written
+/// against the client generated from the old spec still compile against the new one? This
+/// follows the generated surface (xtask `surface`): request builders with one setter per
+/// parameter, `#[non_exhaustive]` structs without `Default`, string enums that are
+/// `#[non_exhaustive]` and keep unknown values. Rules that need more than the kind (nullability
+/// of an optional property) are set where the change is found.
+pub fn rust_view(kind: ChangeKind, http: Classification) -> Classification {
+    use ChangeKind::*;
+    use Classification::{Breaking, NonBreaking};
+    match kind {
+        ChangeKind::Documentation => Classification::Documentation,
+        // A builder method, setter, field, variant or type disappears or is renamed.
+        OperationRemoved | OperationIdChanged | RequestParameterRemoved | RequestBodyRemoved
+        | RequestMediaTypeRemoved | RequestFieldRemoved | ResponseFieldRemoved
+        | RequestEnumValueRemoved | ResponseEnumValueRemoved | TypeRenamed | SchemaRemoved => {
+            Breaking
+        }
+        // A type changes: a setter's bound, a field's type (`T` <-> `Option<T>` included).
+        RequestTypeChanged | ResponseTypeChanged | RequestFieldBecameRequired
+        | RequestFieldBecameOptional | ResponseFieldBecameRequired | ResponseFieldBecameOptional
+        | RequestBecameNullable | RequestBecameNonNullable | ResponseBecameNullable
+        | ResponseBecameNonNullable | AdditionalPropertiesChanged => Breaking,
+        // Something is added: a method, a setter, a field of a non-exhaustive struct, a variant
+        // of a non-exhaustive enum. A new *required* parameter or field compiles (its setter is
+        // new) and is reported by `send` when unset: breaking on the wire, not for the compiler.
+        OperationAdded | RequestParameterAdded | RequestBodyAdded | RequestMediaTypeAdded
+        | RequestFieldAdded | ResponseFieldAdded | RequestEnumValueAdded
+        | ResponseEnumValueAdded | SchemaAdded => NonBreaking,
+        // Same setters and types; the wire or the server's checks changed.
+        PathChanged | MethodChanged | RequestParameterBecameRequired
+        | RequestParameterBecameOptional | RequestBodyBecameRequired
+        | RequestBodyBecameOptional | RequestConstraintTightened | RequestConstraintRelaxed
+        | ResponseConstraintTightened | ResponseConstraintRelaxed | DefaultChanged
+        | ApiVersionChanged | ResponseStatusAdded | ResponseMediaTypeAdded => NonBreaking,
+        // A success status or media type removed can change the generated success type.
+        ResponseStatusRemoved | ResponseMediaTypeRemoved => http,
     }
 }
 
@@ -256,6 +299,13 @@ impl Report {
             suggested_bump,
             warnings,
         }
+    }
+
+    /// Whether a change breaks code written against the generated client.
+    pub fn has_rust_breaking(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| c.rust == Classification::Breaking)
     }
 
     pub fn has_breaking(&self) -> bool {

@@ -10,6 +10,9 @@
 //! - **Structs with named fields are `#[non_exhaustive]`.** Adding a field to a struct that users
 //!   can write as a literal breaks them; non-exhaustive structs are built with their builders
 //!   (`types::X::builder()`) or come from responses, so a new field breaks nobody.
+//! - **Structs do not implement `Default`.** typify derives it when no field is required, so the
+//!   first required field would remove it (a break `cargo semver-checks` does not even see).
+//!   Builders (`types::X::builder()`) are the way to make a value; they keep their `Default`.
 //! - `schemars::JsonSchema` is derived (or, for the enums, implemented) on every type under the
 //!   `schemars` feature, for the client-surface snapshots.
 
@@ -42,19 +45,31 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
         })
         .collect();
     let names: Vec<String> = enums.iter().map(|e| e.ident.to_string()).collect();
-    // Drop typify's enum and the impls the rewrite replaces.
+    let structs: Vec<String> = items
+        .iter()
+        .filter_map(|it| match it {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    // Drop typify's enum, the impls the rewrite replaces, and `Default` of structs.
     items.retain(|it| match it {
         syn::Item::Enum(e) => !names.contains(&e.ident.to_string()),
         syn::Item::Impl(i) => {
-            let replaced = i.trait_.as_ref().is_some_and(|(_, path, _)| {
-                path.segments.last().is_some_and(|s| {
-                    ["Display", "FromStr", "TryFrom"].contains(&s.ident.to_string().as_str())
+            let trait_is = |names: &[&str]| {
+                i.trait_.as_ref().is_some_and(|(_, path, _)| {
+                    path.segments
+                        .last()
+                        .is_some_and(|s| names.contains(&s.ident.to_string().as_str()))
                 })
-            });
-            !(replaced
-                && names
+            };
+            let for_any = |types: &[String]| {
+                types
                     .iter()
-                    .any(|n| super::progenitor::is_path_named(&i.self_ty, n)))
+                    .any(|n| super::progenitor::is_path_named(&i.self_ty, n))
+            };
+            !(trait_is(&["Display", "FromStr", "TryFrom"]) && for_any(&names)
+                || trait_is(&["Default"]) && for_any(&structs))
         }
         _ => true,
     });
@@ -66,6 +81,7 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
                 s.attrs.push(schemars.clone());
                 if matches!(s.fields, syn::Fields::Named(_)) {
                     s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                    remove_derive(&mut s.attrs, "Default");
                 }
             }
             syn::Item::Enum(e) => e.attrs.push(schemars.clone()),
@@ -222,5 +238,21 @@ fn forward_compatible(e: &StringEnum) -> TokenStream {
                 crate::forward_compat::string_enum_schema(Self::VALUES)
             }
         }
+    }
+}
+
+/// Remove one trait from the `#[derive(..)]` attributes.
+fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
+    for a in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = a.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| !p.segments.last().is_some_and(|s| s.ident == name))
+            .collect();
+        *a = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
 }
