@@ -159,3 +159,28 @@ async fn strict_mode_turns_a_schema_violation_into_a_rejection_naming_the_findin
         other => panic!("expected ResponseRejected, got {other:?}"),
     }
 }
+
+/// An error behind more than `max_findings` warnings is still rejected (issue #14, item 3).
+#[tokio::test]
+async fn strict_mode_rejects_an_error_behind_a_thousand_warnings() {
+    let mut body = String::from("{\"status\":\"success\",\"details\":{");
+    for i in 0..1000 {
+        body.push_str(&format!("\"undocumented_{i:04}\":{i},"));
+    }
+    body.push_str("\"id\":\"314\"}}");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+    let strict = client(
+        &server,
+        ResponseValidation::embedded().unwrap().strict(true),
+    );
+    match strict.get_bulk_call(1).await.unwrap_err() {
+        Error::ResponseRejected { report, .. } => {
+            assert_eq!(report.count(omnidim::Severity::Error), 1, "{report}");
+        }
+        other => panic!("expected ResponseRejected, got {other:?}"),
+    }
+}

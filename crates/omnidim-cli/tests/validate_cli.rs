@@ -146,3 +146,31 @@ fn an_ndjson_stream() {
     assert!(err.contains("recorded.ndjson:1"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An error behind more warnings than the findings cap still exits 1, also in strict mode
+/// (security issue #14, item 3).
+#[test]
+fn an_error_behind_a_thousand_warnings_exits_1() {
+    let mut body = String::from("{\"status\":\"success\",\"details\":{");
+    for i in 0..1000 {
+        body.push_str(&format!("\"undocumented_{i:04}\":{i},"));
+    }
+    body.push_str("\"id\":\"314\"}}");
+    for strict in [false, true] {
+        let mut cmd = omnidim();
+        cmd.args(["validate", "--operation", "getBulkCall", "--format", "json"]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.write_stdin(body.clone()).assert().code(1);
+        let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let errors: Vec<&serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert_eq!(errors.len(), 1, "the error is kept");
+        assert_eq!(errors[0]["instance"], "/details/id");
+    }
+}

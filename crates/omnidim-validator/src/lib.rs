@@ -355,8 +355,10 @@ impl Validator {
                 }
             }
         }
-        report.findings.extend(ctx.findings);
-        report.omitted = ctx.omitted;
+        let found = ctx.finish();
+        report.findings.extend(found.findings);
+        report.omitted = found.omitted;
+        report.omitted_errors = found.omitted_errors;
         report.sort();
         Ok(report)
     }

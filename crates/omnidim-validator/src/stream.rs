@@ -19,10 +19,16 @@ use crate::mask::{Scalar, describe_scalar, describe_value};
 use crate::report::{Finding, FindingKind, Severity};
 
 /// Findings of one run, with the switches that shape them.
+///
+/// Errors and warnings are kept apart, each up to `max_findings`, and counted past it: the report
+/// takes errors first ([`Ctx::finish`]), so a flood of warnings can neither hide an error nor
+/// change the verdict.
 pub(crate) struct Ctx<'a> {
     pub arena: &'a Arena,
-    pub findings: Vec<Finding>,
-    pub omitted: usize,
+    kept_errors: Vec<Finding>,
+    kept_warnings: Vec<Finding>,
+    omitted_errors: usize,
+    omitted_warnings: usize,
     pub max_findings: usize,
     pub show_values: bool,
     pub warnings: bool,
@@ -32,12 +38,22 @@ pub(crate) struct Ctx<'a> {
     failed: bool,
 }
 
+/// What a run found: kept findings (errors first, at most `max_findings`), how many were left
+/// out, and how many of those are errors.
+pub(crate) struct Found {
+    pub findings: Vec<Finding>,
+    pub omitted: usize,
+    pub omitted_errors: usize,
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(arena: &'a Arena, max_findings: usize, show_values: bool, warnings: bool) -> Self {
         Self {
             arena,
-            findings: Vec::new(),
-            omitted: 0,
+            kept_errors: Vec::new(),
+            kept_warnings: Vec::new(),
+            omitted_errors: 0,
+            omitted_warnings: 0,
             max_findings,
             show_values,
             warnings,
@@ -57,13 +73,61 @@ impl<'a> Ctx<'a> {
 
     /// A context that collects what a branch known to pass reports (its warnings).
     fn collector(&self) -> Ctx<'a> {
-        Ctx::new(self.arena, usize::MAX, self.show_values, self.warnings)
+        Ctx::new(self.arena, self.max_findings, self.show_values, self.warnings)
     }
 
     fn has_errors(&self) -> bool {
-        self.failed
-            || self.omitted > 0
-            || self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.failed || self.omitted_errors > 0 || !self.kept_errors.is_empty()
+    }
+
+    /// Whether a finding of this severity would be kept (else it is only counted).
+    fn has_room(&self, severity: Severity) -> bool {
+        match severity {
+            Severity::Error => self.kept_errors.len() < self.max_findings,
+            Severity::Warning => self.kept_warnings.len() < self.max_findings,
+        }
+    }
+
+    /// Count a finding that is not kept.
+    fn omit(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.omitted_errors += 1,
+            Severity::Warning => self.omitted_warnings += 1,
+        }
+    }
+
+    /// Keep a finding, or count it when its severity is at the cap.
+    fn keep(&mut self, finding: Finding) {
+        if !self.has_room(finding.severity) {
+            self.omit(finding.severity);
+            return;
+        }
+        match finding.severity {
+            Severity::Error => self.kept_errors.push(finding),
+            Severity::Warning => self.kept_warnings.push(finding),
+        }
+    }
+
+    /// Take in what another context (a passing branch, checked apart) found.
+    fn absorb(&mut self, other: Ctx<'_>) {
+        self.omitted_errors += other.omitted_errors;
+        self.omitted_warnings += other.omitted_warnings;
+        for f in other.kept_errors.into_iter().chain(other.kept_warnings) {
+            self.keep(f);
+        }
+    }
+
+    /// The findings for the report: every kept error, then warnings up to the cap.
+    pub fn finish(self) -> Found {
+        let mut findings = self.kept_errors;
+        let room = self.max_findings.saturating_sub(findings.len());
+        let dropped = self.kept_warnings.len().saturating_sub(room);
+        findings.extend(self.kept_warnings.into_iter().take(room));
+        Found {
+            findings,
+            omitted: self.omitted_errors + self.omitted_warnings + dropped,
+            omitted_errors: self.omitted_errors,
+        }
     }
 
     /// Record a finding; `describe` gives (expected, actual, message) and runs only when the
@@ -83,8 +147,8 @@ impl<'a> Ctx<'a> {
             }
             return;
         }
-        if self.findings.len() >= self.max_findings {
-            self.omitted += 1;
+        if !self.has_room(severity) {
+            self.omit(severity);
             return;
         }
         let base = &self.arena.node(node).pointer;
@@ -94,7 +158,7 @@ impl<'a> Ctx<'a> {
             format!("#{base}/{keyword}")
         };
         let (expected, actual, message) = describe();
-        self.findings.push(Finding {
+        self.keep(Finding {
             kind,
             severity,
             instance: path.pointer(),
@@ -237,11 +301,7 @@ fn fallback(
             .pointer(error.instance_path().as_str())
             .map(|v| describe_value(v, ctx.show_values))
             .unwrap_or_default();
-        if ctx.findings.len() >= ctx.max_findings {
-            ctx.omitted += 1;
-            continue;
-        }
-        ctx.findings.push(Finding {
+        ctx.keep(Finding {
             kind: FindingKind::Keyword,
             severity: Severity::Error,
             instance,
@@ -274,10 +334,10 @@ fn branch_passes(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) ->
     result.is_ok() && !scratch.has_errors()
 }
 
-/// The warnings a passing branch reports on a buffered value.
-fn branch_warnings(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> Vec<Finding> {
+/// Add the warnings a passing branch reports on a buffered value to `ctx`.
+fn branch_warnings(ctx: &mut Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) {
     if !ctx.warnings || ctx.verdict_only {
-        return Vec::new();
+        return;
     }
     let mut collector = ctx.collector();
     let _ = NodeSeed {
@@ -286,7 +346,7 @@ fn branch_warnings(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) 
         path,
     }
     .deserialize(value);
-    collector.findings
+    ctx.absorb(collector);
 }
 
 struct CheckVisitor<'c, 'a, 'p, 'n> {
@@ -623,8 +683,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 .filter(|&b| branch_passes(self.ctx, b, &value, self.path))
                 .collect();
             if let [only] = passing[..] {
-                let warnings = branch_warnings(self.ctx, only, &value, self.path);
-                self.ctx.findings.extend(warnings);
+                branch_warnings(self.ctx, only, &value, self.path);
             } else {
                 self.composition_error("oneOf", c.one_of.len(), passing.len(), || {
                     describe_value(&value, show)
@@ -638,10 +697,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 .copied()
                 .find(|&b| branch_passes(self.ctx, b, &value, self.path))
             {
-                Some(b) => {
-                    let warnings = branch_warnings(self.ctx, b, &value, self.path);
-                    self.ctx.findings.extend(warnings);
-                }
+                Some(b) => branch_warnings(self.ctx, b, &value, self.path),
                 None => self
                     .composition_error("anyOf", c.any_of.len(), 0, || describe_value(&value, show)),
             }
