@@ -82,10 +82,16 @@ impl<'a> Ctx<'a> {
 
     /// Whether a finding of this severity would be kept (else it is only counted).
     fn has_room(&self, severity: Severity) -> bool {
-        match severity {
-            Severity::Error => self.kept_errors.len() < self.max_findings,
-            Severity::Warning => self.kept_warnings.len() < self.max_findings,
-        }
+        self.room(severity) > 0
+    }
+
+    /// How many more findings of this severity would be kept.
+    fn room(&self, severity: Severity) -> usize {
+        let kept = match severity {
+            Severity::Error => self.kept_errors.len(),
+            Severity::Warning => self.kept_warnings.len(),
+        };
+        self.max_findings.saturating_sub(kept)
     }
 
     /// Count a finding that is not kept.
@@ -276,6 +282,14 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_, '_> {
 
 use serde::Deserialize;
 
+/// Above this many JSON values (nodes) a fallback value's violations are not enumerated.
+///
+/// `jsonschema` 0.61's `iter_errors` is not lazy: it collects every error into a `Vec` before
+/// the first is returned (hundreds of bytes each; an 8 MB array of wrong items took ~900 MB).
+/// Below the limit that memory is bounded by the value's size; above it only `is_valid` (which
+/// stops at the first failure and allocates no errors) and `validate` (the first error) run.
+pub(crate) const FALLBACK_ENUMERATION_LIMIT: usize = 10_000;
+
 fn fallback(
     ctx: &mut Ctx<'_>,
     validator: &jsonschema::Validator,
@@ -283,34 +297,93 @@ fn fallback(
     value: &Value,
     path: &Path<'_>,
 ) {
-    let errors: Vec<_> = validator.iter_errors(value).collect();
-    for error in errors {
-        let instance = format!("{}{}", path.pointer(), error.instance_path());
-        let schema_path = error.schema_path().to_string();
-        let keyword = schema_path
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let message = if ctx.show_values {
-            error.to_string()
-        } else {
-            format!("does not satisfy `{keyword}`")
-        };
-        let actual = value
-            .pointer(error.instance_path().as_str())
-            .map(|v| describe_value(v, ctx.show_values))
-            .unwrap_or_default();
-        ctx.keep(Finding {
-            kind: FindingKind::Keyword,
-            severity: Severity::Error,
-            instance,
-            schema: format!("#{}{}", ctx.arena.node(id).pointer, schema_path),
-            expected: format!("`{keyword}` satisfied"),
-            actual,
-            message,
-        });
+    // The common case, a valid value, costs one verdict and allocates no error.
+    if validator.is_valid(value) {
+        return;
     }
+    if ctx.verdict_only {
+        ctx.failed = true;
+        return;
+    }
+    let small = nodes_at_most(value, FALLBACK_ENUMERATION_LIMIT);
+    if !small {
+        // Only the first error: enumerating them all is what must not happen here.
+        if let Err(error) = validator.validate(value) {
+            let mut finding = fallback_finding(ctx, id, value, path, &error);
+            finding.message = format!(
+                "{} (first violation only: the value has more than {FALLBACK_ENUMERATION_LIMIT} \
+                 JSON values, further violations of this schema are not listed)",
+                finding.message
+            );
+            ctx.keep(finding);
+        } else {
+            // is_valid and validate disagree (they should not); the verdict is is_valid's.
+            ctx.omit(Severity::Error);
+        }
+        return;
+    }
+    let mut room = ctx.room(Severity::Error);
+    for error in validator.iter_errors(value) {
+        if room == 0 {
+            ctx.omit(Severity::Error);
+            continue;
+        }
+        room -= 1;
+        let finding = fallback_finding(ctx, id, value, path, &error);
+        ctx.keep(finding);
+    }
+}
+
+fn fallback_finding(
+    ctx: &Ctx<'_>,
+    id: NodeId,
+    value: &Value,
+    path: &Path<'_>,
+    error: &jsonschema::ValidationError<'_>,
+) -> Finding {
+    let instance = format!("{}{}", path.pointer(), error.instance_path());
+    let schema_path = error.schema_path().to_string();
+    let keyword = schema_path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let message = if ctx.show_values {
+        error.to_string()
+    } else {
+        format!("does not satisfy `{keyword}`")
+    };
+    let actual = value
+        .pointer(error.instance_path().as_str())
+        .map(|v| describe_value(v, ctx.show_values))
+        .unwrap_or_default();
+    Finding {
+        kind: FindingKind::Keyword,
+        severity: Severity::Error,
+        instance,
+        schema: format!("#{}{}", ctx.arena.node(id).pointer, schema_path),
+        expected: format!("`{keyword}` satisfied"),
+        actual,
+        message,
+    }
+}
+
+/// Whether `value` has at most `limit` JSON values, counting itself (stops counting past it).
+fn nodes_at_most(value: &Value, limit: usize) -> bool {
+    let mut stack = vec![value];
+    let mut seen = 0usize;
+    while let Some(v) = stack.pop() {
+        seen += 1;
+        if seen > limit {
+            return false;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Whether a branch could accept a composite value of `kind` (object or array).
