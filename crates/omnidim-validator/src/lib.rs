@@ -332,8 +332,25 @@ impl Validator {
                     }];
                     return Ok(report);
                 }
+                // serde_json rejects a lone UTF-16 surrogate escape (`"\ud800"`) in a string it
+                // decodes, as the client does, but not in keys read as bytes nor in values it skips:
+                // one scan for `\u` escapes makes the validator agree with the client everywhere.
+                let surrogate = lone_surrogate(bytes);
                 let mut de = serde_json::Deserializer::from_slice(bytes);
                 let parsed = seed.deserialize(&mut de).and_then(|()| de.end());
+                let schema = || format!("#{}", self.inner.arena.node(*node).pointer);
+                let surrogate_finding = |at: usize, unit: u16| Finding {
+                    kind: FindingKind::InvalidJson,
+                    severity: Severity::Error,
+                    instance: String::new(),
+                    schema: schema(),
+                    expected: "a JSON document (strings of Unicode characters)".into(),
+                    actual: describe_prefix(bytes),
+                    message: format!(
+                        "the body is not valid JSON at byte {at}: \\u{unit:04x} is a lone UTF-16 \
+                         surrogate, no character (serde_json, and so the client, rejects it)"
+                    ),
+                };
                 if let Err(e) = parsed {
                     // At the end of a truncated body serde_json points at the last byte it read;
                     // the problem is what is missing after it.
@@ -342,6 +359,10 @@ impl Validator {
                     } else {
                         byte_offset(bytes, e.line(), e.column())
                     };
+                    if let Some((at, unit)) = surrogate.filter(|(at, _)| *at < offset) {
+                        report.findings = vec![surrogate_finding(at, unit)];
+                        return Ok(report);
+                    }
                     report.findings = vec![Finding {
                         kind: FindingKind::InvalidJson,
                         severity: Severity::Error,
@@ -351,6 +372,10 @@ impl Validator {
                         actual: describe_prefix(bytes),
                         message: format!("the body is not valid JSON at byte {offset}: {e}"),
                     }];
+                    return Ok(report);
+                }
+                if let Some((at, unit)) = surrogate {
+                    report.findings = vec![surrogate_finding(at, unit)];
                     return Ok(report);
                 }
             }
@@ -399,6 +424,48 @@ fn select_media<'e>(
         .or_else(|| media.iter().find(|(m, _)| m == "*/*"))
 }
 
+/// The byte offset and code unit of the first `\uXXXX` escape that is a UTF-16 surrogate without
+/// its pair, if any. Backslashes only occur in JSON strings, each starting an escape, so stepping
+/// from one escape to the next never misreads an escaped backslash (`\\ud800` is text).
+fn lone_surrogate(bytes: &[u8]) -> Option<(usize, u16)> {
+    let hex4 = |at: usize| -> Option<u16> {
+        let digits = bytes.get(at..at + 4)?;
+        digits.iter().try_fold(0u16, |n, &b| {
+            let d = (b as char).to_digit(16)?;
+            Some(n << 4 | d as u16)
+        })
+    };
+    let mut from = 0;
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'\\', rest))
+    {
+        let i = from + i;
+        if bytes.get(i + 1) != Some(&b'u') {
+            from = i + 2; // a one-character escape (`\\`, `\"`, `\n`, ...)
+            continue;
+        }
+        let Some(unit) = hex4(i + 2) else {
+            from = i + 2; // not four hex digits: the parser reports it
+            continue;
+        };
+        match unit {
+            0xD800..=0xDBFF => {
+                let low = (bytes.get(i + 6..i + 8) == Some(b"\\u".as_slice()))
+                    .then(|| hex4(i + 8))
+                    .flatten();
+                if !matches!(low, Some(0xDC00..=0xDFFF)) {
+                    return Some((i, unit));
+                }
+                from = i + 12;
+            }
+            0xDC00..=0xDFFF => return Some((i, unit)),
+            _ => from = i + 6,
+        }
+    }
+    None
+}
+
 fn describe_prefix(bytes: &[u8]) -> String {
     let text =
         String::from_utf8_lossy(bytes.get(..bytes.len().min(16)).unwrap_or_default()).into_owned();
@@ -437,6 +504,18 @@ mod tests {
     #[test]
     fn validator_is_send_sync_and_clone() {
         is_send_sync::<Validator>();
+    }
+
+    #[test]
+    fn lone_surrogates_are_found_and_pairs_and_escaped_backslashes_are_not() {
+        assert_eq!(lone_surrogate(br#"{"\ud800":1}"#), Some((2, 0xD800)));
+        assert_eq!(lone_surrogate(br#"["a\uDC00"]"#), Some((3, 0xDC00)));
+        assert_eq!(lone_surrogate(br#"["\ud800\u0041"]"#), Some((2, 0xD800)));
+        assert_eq!(lone_surrogate(br#"["\ud800"#), Some((2, 0xD800)));
+        assert_eq!(lone_surrogate(br#"["\ud83d\ude00"]"#), None);
+        assert_eq!(lone_surrogate(br#"["\\ud800"]"#), None);
+        assert_eq!(lone_surrogate(br#"["\\\ud800"]"#), Some((4, 0xD800)));
+        assert_eq!(lone_surrogate(br#"["\u00e9\n\"", "\u"]"#), None);
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub enum FindingKind {
     InvalidJson,
     /// A JSON body was expected and the body is empty.
     EmptyBody,
+    /// An object has the same key twice. An error when the key is a documented property (the
+    /// client's generated types fail on a repeated field); a warning otherwise (readers disagree
+    /// on which value counts: `serde_json::Value` and maps keep the last, others the first).
+    DuplicateKey,
 }
 
 /// One mismatch between a response and the spec.

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use rustc_hash::FxHashSet;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -73,7 +74,12 @@ impl<'a> Ctx<'a> {
 
     /// A context that collects what a branch known to pass reports (its warnings).
     fn collector(&self) -> Ctx<'a> {
-        Ctx::new(self.arena, self.max_findings, self.show_values, self.warnings)
+        Ctx::new(
+            self.arena,
+            self.max_findings,
+            self.show_values,
+            self.warnings,
+        )
     }
 
     fn has_errors(&self) -> bool {
@@ -778,15 +784,21 @@ impl CheckVisitor<'_, '_, '_, '_> {
         Ok(())
     }
 
-    fn object<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn object<'de, A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let c = self.checks;
         let mut seen = Seen::new(c.properties.len());
         let mut seen_elsewhere = vec![false; c.required_elsewhere.len()];
         let mut count: u64 = 0;
+        // Keys that are not documented properties, to notice a repeated one (allocated only
+        // when an object has such a key; documented ones are tracked by `seen`).
+        let mut others: Option<FxHashSet<Cow<'de, [u8]>>> = None;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             count += 1;
             let child = self.path.child(Seg::Key(&key));
             if let Some((i, p)) = c.property(&key) {
+                if seen.get(i) {
+                    self.duplicate_key(&child, &key, true);
+                }
                 seen.set(i);
                 map.next_value_seed(NodeSeed {
                     ctx: self.ctx,
@@ -794,6 +806,9 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     path: &child,
                 })?;
                 continue;
+            }
+            if others.as_ref().is_some_and(|o| o.contains(&*key)) {
+                self.duplicate_key(&child, &key, false);
             }
             if let Some(j) = c
                 .required_elsewhere
@@ -859,6 +874,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     }
                 }
             }
+            others.get_or_insert_with(FxHashSet::default).insert(key);
         }
         for (i, p) in c.properties.iter().enumerate() {
             if seen.get(i) {
@@ -925,6 +941,36 @@ impl CheckVisitor<'_, '_, '_, '_> {
             "properties",
         );
         Ok(())
+    }
+
+    /// A key seen a second time in the same object.
+    fn duplicate_key(&mut self, path: &Path<'_>, key: &[u8], documented: bool) {
+        let name = String::from_utf8_lossy(key);
+        let (severity, why) = if documented {
+            (
+                Severity::Error,
+                "a documented property repeated: the client's decoding fails (\"duplicate field\")",
+            )
+        } else {
+            (
+                Severity::Warning,
+                "readers disagree on which value counts (serde_json keeps the last)",
+            )
+        };
+        self.ctx.push(
+            FindingKind::DuplicateKey,
+            severity,
+            path,
+            self.id,
+            "properties",
+            || {
+                (
+                    "each key once".into(),
+                    format!("key {name:?} again"),
+                    format!("key {name:?} appears more than once in the object: {why}"),
+                )
+            },
+        );
     }
 
     fn array<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {

@@ -36,7 +36,9 @@ fn validator(max_findings: usize) -> Validator {
 fn a_thousand_warnings_do_not_hide_one_error() {
     let v = Validator::embedded().unwrap();
     assert_eq!(Options::default().max_findings, 1000);
-    let report = v.validate("getBulkCall", 200, None, &flood(1000, 1)).unwrap();
+    let report = v
+        .validate("getBulkCall", 200, None, &flood(1000, 1))
+        .unwrap();
     assert!(!report.is_valid(), "a type error is invalid: {report}");
     assert_eq!(report.count(Severity::Error), 1, "{report}");
     let first = report.first_error().expect("the error is kept");

@@ -51,7 +51,10 @@ fn a_large_invalid_value_reports_its_first_violation_only() {
     assert!(!report.is_valid());
     assert_eq!(report.findings.len(), 1, "{report}");
     let f = &report.findings[0];
-    assert_eq!((f.kind, f.severity), (FindingKind::Keyword, Severity::Error));
+    assert_eq!(
+        (f.kind, f.severity),
+        (FindingKind::Keyword, Severity::Error)
+    );
     assert_eq!(f.instance, "/0");
     assert!(f.message.contains("first violation only"), "{}", f.message);
 }
