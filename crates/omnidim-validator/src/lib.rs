@@ -10,6 +10,10 @@
 //! have no `required` lists, so only this notices a field the API stops sending). Values in findings
 //! are masked by default: responses carry phone numbers.
 //!
+//! What decodes agrees with the client (serde_json into derived types): a lone UTF-16 surrogate
+//! escape anywhere in the body makes it invalid JSON, and a repeated key is reported with its
+//! pointer (an error for a documented property, on which the client's decoding fails).
+//!
 //! Semantics are JSON Schema 2020-12 as written in `openapi/` (the 3.1 document, not the 3.0 form
 //! progenitor reads); a differential test proves the verdicts equal the `jsonschema` crate's.
 #![cfg_attr(
@@ -69,7 +73,9 @@ pub struct Options {
     pub show_values: bool,
     /// Report drift warnings (undocumented and missing fields).
     pub warnings: bool,
-    /// Keep at most this many findings per report; the rest are counted in [`Report::omitted`].
+    /// Keep at most this many findings per report, errors before warnings; the rest are counted
+    /// in [`Report::omitted`] (errors also in [`Report::omitted_errors`]). The cap bounds the size
+    /// of a report, never its verdict: [`Report::is_valid`] counts omitted errors.
     pub max_findings: usize,
 }
 
