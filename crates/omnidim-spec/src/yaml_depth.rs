@@ -436,6 +436,26 @@ mod tests {
         assert_eq!(check(crate::EMBEDDED_YAML), Ok(()));
     }
 
+    /// The count is exact: the embedded spec as JSON (flow style throughout, strings with
+    /// brackets, quotes and escapes), wrapped in `[` up to depth 128 passes, and to 129 fails.
+    #[test]
+    fn the_count_is_exact_on_the_spec_in_flow_style() {
+        fn depth(v: &serde_json::Value) -> usize {
+            match v {
+                serde_json::Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+                serde_json::Value::Object(o) => 1 + o.values().map(depth).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+        let spec = crate::Spec::embedded().unwrap();
+        let json = serde_json::to_string_pretty(spec.document()).unwrap();
+        let d = depth(spec.document());
+        let wrap = |n: usize| format!("{}{json}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(check(&wrap(MAX_FLOW_DEPTH - d)), Ok(()));
+        assert!(serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&wrap(MAX_FLOW_DEPTH - d)).is_ok());
+        assert!(check(&wrap(MAX_FLOW_DEPTH - d + 1)).is_err());
+    }
+
     /// A block scalar ends at the first line indented no more than its mapping key; what follows
     /// is counted again.
     #[test]
