@@ -176,3 +176,54 @@ async fn strict_mode_turns_a_schema_violation_into_a_rejection_naming_the_findin
         other => panic!("expected ResponseRejected, got {other:?}"),
     }
 }
+
+/// The rejection's message names the first *error* (security issue #14, item 15): a warning
+/// (here, documented fields the body lacks, sorted before `/details/failed_reason`) is not why the
+/// response was rejected.
+#[tokio::test]
+async fn the_rejection_message_names_an_error_not_a_warning() {
+    let server = server_with(json!({"status": "success", "details": {"failed_reason": 0}})).await;
+    let strict = client(
+        &server,
+        ResponseValidation::embedded().unwrap().strict(true),
+    );
+    let err = strict.get_bulk_call(1).await.unwrap_err();
+    let Error::ResponseRejected { report, .. } = &err else {
+        panic!("expected ResponseRejected, got {err:?}");
+    };
+    assert_eq!(
+        report.findings[0].severity,
+        omnidim::Severity::Warning,
+        "the case needs a warning sorted first: {report}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("first: /details/failed_reason "),
+        "the message must name the error: {text}"
+    );
+}
+
+/// An error behind more than `max_findings` warnings is still rejected (issue #14, item 3).
+#[tokio::test]
+async fn strict_mode_rejects_an_error_behind_a_thousand_warnings() {
+    let mut body = String::from("{\"status\":\"success\",\"details\":{");
+    for i in 0..1000 {
+        body.push_str(&format!("\"undocumented_{i:04}\":{i},"));
+    }
+    body.push_str("\"id\":\"314\"}}");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+    let strict = client(
+        &server,
+        ResponseValidation::embedded().unwrap().strict(true),
+    );
+    match strict.get_bulk_call(1).await.unwrap_err() {
+        Error::ResponseRejected { report, .. } => {
+            assert_eq!(report.count(omnidim::Severity::Error), 1, "{report}");
+        }
+        other => panic!("expected ResponseRejected, got {other:?}"),
+    }
+}

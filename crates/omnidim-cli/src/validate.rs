@@ -1,11 +1,13 @@
 //! `omnidim validate`.
 
+use std::borrow::Cow;
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use omnidim_validator::{Options, Report, Validator};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::UsageError;
 
@@ -25,8 +27,13 @@ pub struct Args {
     file: Option<String>,
     /// A stream of recorded responses, one JSON object a line:
     /// {"operation": ..., "status": ..., "body": <json or string>[, "content_type": ...]}.
+    /// Read one line at a time; each body is checked from its bytes, without building a DOM.
     #[arg(long, value_name = "FILE")]
     ndjson: Option<String>,
+    /// Longest --ndjson line accepted, in bytes: a longer line is an input error (exit 2) and is
+    /// never held in memory whole. Memory use follows the longest line read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES)]
+    max_line_bytes: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -47,14 +54,21 @@ enum Format {
     Json,
 }
 
+/// 256 MiB: room for the largest bodies seen in practice, a bound on memory for broken input.
+const DEFAULT_MAX_LINE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One NDJSON line, borrowed from the line's bytes: the body stays raw JSON text (no DOM, no
+/// copy) and goes to the validator's streaming entry point as it is.
 #[derive(Deserialize)]
-struct Recorded {
-    operation: String,
+struct Recorded<'a> {
+    #[serde(borrow)]
+    operation: Cow<'a, str>,
     #[serde(default = "default_status")]
     status: u16,
-    #[serde(default)]
-    content_type: Option<String>,
-    body: serde_json::Value,
+    #[serde(default, borrow)]
+    content_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    body: &'a RawValue,
 }
 
 fn default_status() -> u16 {
@@ -83,39 +97,44 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let mut out = std::io::stdout().lock();
 
     if let Some(path) = &args.ndjson {
-        let reader = open(path)?;
+        let mut reader = open(path)?;
         let (mut total, mut failed) = (0usize, 0usize);
-        for (n, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| {
-                UsageError::Message(format!("{path}: cannot read line {}: {e}", n + 1))
-            })?;
-            if line.trim().is_empty() {
+        let mut line = Vec::new();
+        let mut n = 0usize;
+        while read_line(&mut reader, &mut line, args.max_line_bytes)
+            .map_err(|e| UsageError::Message(format!("{path}:{}: {e}", n + 1)))?
+        {
+            n += 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let rec: Recorded = serde_json::from_str(&line).map_err(|e| {
-                UsageError::Message(format!("{path}:{}: not a recorded response ({{\"operation\", \"status\", \"body\"}}): {e}", n + 1))
+            let rec: Recorded<'_> = serde_json::from_slice(&line).map_err(|e| {
+                UsageError::Message(format!("{path}:{n}: not a recorded response ({{\"operation\", \"status\", \"body\"}}): {e}"))
             })?;
-            let report = match &rec.body {
-                // A string body is the raw text that was received (an HTML page, a cut body).
-                serde_json::Value::String(text) => validator.validate(
+            let raw = rec.body.get();
+            // A string body is the raw text that was received (an HTML page, a cut body).
+            let text: Option<String> =
+                if raw.starts_with('"') {
+                    Some(serde_json::from_str(raw).map_err(|e| {
+                        UsageError::Message(format!("{path}:{n}: body string: {e}"))
+                    })?)
+                } else {
+                    None
+                };
+            let body = text.as_deref().unwrap_or(raw).as_bytes();
+            let report = validator
+                .validate(
                     &rec.operation,
                     rec.status,
                     rec.content_type.as_deref(),
-                    text.as_bytes(),
-                ),
-                json => validator.validate_value(
-                    &rec.operation,
-                    rec.status,
-                    rec.content_type.as_deref(),
-                    json,
-                ),
-            }
-            .map_err(|e| UsageError::Message(format!("{path}:{}: {e}", n + 1)))?;
+                    body,
+                )
+                .map_err(|e| UsageError::Message(format!("{path}:{n}: {e}")))?;
             total += 1;
             if fails(&report) {
                 failed += 1;
             }
-            emit(&mut out, &report, args.format, Some(n + 1))?;
+            emit(&mut out, &report, args.format, Some(n))?;
         }
         if args.format == Format::Human {
             let _ = writeln!(
@@ -148,6 +167,30 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Read the next line (without its `\n` or `\r\n`) into `line`; `false` at the end of input.
+/// Never holds more than `max` bytes of a line: a longer one is an error.
+fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>, max: u64) -> Result<bool, String> {
+    line.clear();
+    let read = reader
+        .take(max.saturating_add(1))
+        .read_until(b'\n', line)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if read == 0 {
+        return Ok(false);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    } else if read as u64 > max {
+        return Err(format!(
+            "line longer than {max} bytes (--max-line-bytes); not read further"
+        ));
+    }
+    Ok(true)
 }
 
 fn open(path: &str) -> Result<Box<dyn BufRead>, UsageError> {

@@ -146,3 +146,109 @@ fn an_ndjson_stream() {
     assert!(err.contains("recorded.ndjson:1"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An error behind more warnings than the findings cap still exits 1, also in strict mode
+/// (security issue #14, item 3).
+#[test]
+fn an_error_behind_a_thousand_warnings_exits_1() {
+    let mut body = String::from("{\"status\":\"success\",\"details\":{");
+    for i in 0..1000 {
+        body.push_str(&format!("\"undocumented_{i:04}\":{i},"));
+    }
+    body.push_str("\"id\":\"314\"}}");
+    for strict in [false, true] {
+        let mut cmd = omnidim();
+        cmd.args(["validate", "--operation", "getBulkCall", "--format", "json"]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.write_stdin(body.clone()).assert().code(1);
+        let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let errors: Vec<&serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert_eq!(errors.len(), 1, "the error is kept");
+        assert_eq!(errors[0]["instance"], "/details/id");
+    }
+}
+
+fn temp_ndjson(name: &str, lines: &[String]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("omnidim-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("recorded.ndjson");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+/// A line longer than --max-line-bytes is an input error naming the line and the limit, and it
+/// is never read whole (security issue #14, item 5); the help states the limit.
+#[test]
+fn an_ndjson_line_past_the_limit_exits_2_naming_it() {
+    let ok =
+        "{\"operation\":\"getBulkCall\",\"status\":404,\"body\":{\"error\":\"x\"}}".to_string();
+    let long = format!(
+        "{{\"operation\":\"getBulkCall\",\"status\":404,\"body\":{{\"error\":\"{}\"}}}}",
+        "x".repeat(5000)
+    );
+    let path = temp_ndjson("limit", &[ok.clone(), long, ok]);
+    let out = omnidim()
+        .args(["validate", "--max-line-bytes", "1000", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("recorded.ndjson:2: line longer than 1000 bytes"),
+        "{err}"
+    );
+    // The same stream passes under the default limit.
+    omnidim()
+        .args(["validate", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    let help = omnidim().args(["validate", "--help"]).assert().code(0);
+    let help = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    assert!(help.contains("--max-line-bytes"), "{help}");
+    assert!(help.contains("268435456"), "{help}");
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}
+
+/// --ndjson hands each body's bytes to the validator as they are (no DOM, no copy): the report
+/// equals the one for the same body as a file, including what only the bytes show, such as a
+/// repeated key (a parsed value would keep the last one).
+#[test]
+fn ndjson_bodies_are_checked_from_their_bytes() {
+    let body = example().replace("\"id\":314", "\"id\":\"314\",\"id\":315");
+    assert!(body.contains("\"id\":315"));
+    let path = temp_ndjson(
+        "bytes",
+        &[format!(
+            "{{\"operation\":\"getBulkCall\",\"status\":200,\"body\":{body}}}"
+        )],
+    );
+    let out = omnidim()
+        .args(["validate", "--format", "json", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let from_ndjson: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let out = omnidim()
+        .args(["validate", "--operation", "getBulkCall", "--format", "json"])
+        .write_stdin(body)
+        .assert()
+        .code(1);
+    let from_file: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(from_ndjson, from_file);
+    let kinds: Vec<&str> = from_ndjson["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"duplicate_key"), "{from_ndjson}");
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}

@@ -27,6 +27,7 @@ pub mod pointer;
 pub mod sample;
 pub mod schema_walk;
 mod strict_yaml;
+mod yaml_depth;
 
 pub use error::SpecError;
 pub use load::Spec;

@@ -225,17 +225,79 @@ pub fn compile_schema(doc: &Value, schema_pointer: &str) -> Result<jsonschema::V
         .map_err(|e| format!("schema does not compile: {e}"))
 }
 
-/// The schema at `schema_pointer`, with the document's `components` attached so that local
-/// references keep resolving when it is used as the root of a JSON Schema.
+/// The schema at `schema_pointer`, with the `components` entries it refers to (transitively)
+/// attached, so that local references keep resolving when it is used as the root of a JSON Schema.
+///
+/// Only the entries reached through `$ref`, not all of `components`: every compiled fallback
+/// schema of the validator (and every request schema of the mock) is built from this, and a copy
+/// of the whole of `components` per schema made a large spec quadratic in time and memory.
 pub fn standalone_schema(doc: &Value, schema_pointer: &str) -> Result<Value, String> {
     let mut schema = doc
         .pointer(schema_pointer)
         .cloned()
         .ok_or_else(|| format!("no schema at {}", pointer::fragment(schema_pointer)))?;
-    if let (Some(obj), Some(components)) = (schema.as_object_mut(), doc.get("components")) {
-        obj.insert("components".into(), components.clone());
+    let Some(all) = doc.get("components") else {
+        return Ok(schema);
+    };
+    let mut attached = serde_json::Map::new();
+    let mut done: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    local_refs(&schema, &mut pending);
+    while let Some(target) = pending.pop() {
+        let tokens: Vec<String> = target
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let (Some("components"), Some(kind), Some(name)) = (
+            tokens.first().map(String::as_str),
+            tokens.get(1),
+            tokens.get(2),
+        ) else {
+            if tokens.first().map(String::as_str) == Some("components") {
+                // A reference to a whole section: attach everything, as before.
+                attached = all.as_object().cloned().unwrap_or_default();
+                break;
+            }
+            continue; // outside `components`: not resolvable in a standalone schema
+        };
+        if !done.insert((kind.clone(), name.clone())) {
+            continue;
+        }
+        let Some(entry) = all.get(kind.as_str()).and_then(|k| k.get(name.as_str())) else {
+            continue; // dangling: jsonschema reports it
+        };
+        local_refs(entry, &mut pending);
+        if let Value::Object(section) = attached
+            .entry(kind.clone())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        {
+            section.insert(name.clone(), entry.clone());
+        }
+    }
+    if let (Some(obj), false) = (schema.as_object_mut(), attached.is_empty()) {
+        obj.insert("components".into(), Value::Object(attached));
     }
     Ok(schema)
+}
+
+/// The JSON pointers of the local `$ref`s (`#/...`) in `value`.
+fn local_refs(value: &Value, out: &mut Vec<String>) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && let Some(p) = r.strip_prefix('#')
+                {
+                    out.push(p.to_string());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
 }
 
 fn check_examples(spec: &Spec, out: &mut Vec<Finding>) {
@@ -356,6 +418,40 @@ fn allows_integer(schema: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn a_standalone_schema_carries_only_the_components_it_refers_to() {
+        let mut schemas = serde_json::Map::new();
+        schemas.insert(
+            "A".into(),
+            json!({"type": "object", "properties": {
+            "b": {"$ref": "#/components/schemas/B"}, "self": {"$ref": "#/components/schemas/A"}}}),
+        );
+        schemas.insert(
+            "B".into(),
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/C~1D"}}),
+        );
+        schemas.insert("C/D".into(), json!({"type": "integer", "pattern": "x"}));
+        for i in 0..100 {
+            schemas.insert(format!("Unrelated{i}"), json!({"type": "string"}));
+        }
+        let doc = json!({"components": {"schemas": schemas, "responses": {"R": {}}}});
+        let s = standalone_schema(&doc, "/components/schemas/A").unwrap();
+        let mut names: Vec<&String> = s["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        names.sort();
+        assert_eq!(names, ["A", "B", "C/D"]);
+        assert!(s["components"].get("responses").is_none());
+        let v = compile_schema(&doc, "/components/schemas/A").unwrap();
+        assert!(v.is_valid(&json!({"b": [1, 2], "self": {"b": []}})));
+        assert!(!v.is_valid(&json!({"b": ["x"]})));
+        assert!(!v.is_valid(&json!({"self": {"b": [1.5]}})));
+    }
+
     use super::*;
 
     fn findings(yaml: &str) -> Vec<(String, &'static str)> {

@@ -34,6 +34,19 @@ impl Spec {
 
     /// Parse spec text; `origin` names it in messages (a path, or e.g. `HEAD~1:openapi/omnidim.yaml`).
     pub fn from_yaml_str(text: &str, origin: &str) -> Result<Self, SpecError> {
+        // Before the parser: libyaml's work per token grows with the flow depth, and the
+        // parser's own limit applies only once the whole document is read (yaml_depth.rs).
+        if let Err(deep) = crate::yaml_depth::check(text) {
+            return Err(SpecError::Yaml {
+                origin: origin.to_string(),
+                line: Some(deep.line),
+                column: Some(deep.column),
+                message: format!(
+                    "flow collections ([ or {{) nested deeper than {} levels (rejected before parsing)",
+                    crate::yaml_depth::MAX_FLOW_DEPTH
+                ),
+            });
+        }
         let document: Value = serde_yaml_ng::from_str::<crate::strict_yaml::StrictValue>(text)
             .map(|v| v.0)
             .map_err(|e| {
@@ -136,6 +149,23 @@ mod tests {
             matches!(err, SpecError::Yaml { line: Some(_), .. }),
             "{msg}"
         );
+    }
+
+    /// Issue #14, item 6: 100 000 nested `[` (or `{a: `) are rejected by the linear depth scan
+    /// with a depth error naming where, not by the parser's recursion limit after it has read
+    /// the whole document (quadratic in libyaml).
+    #[test]
+    fn deep_flow_nesting_is_rejected_before_parsing() {
+        let n = 100_000;
+        for text in [
+            format!("a: {}{}\n", "[".repeat(n), "]".repeat(n)),
+            format!("a: {}1{}\n", "{a: ".repeat(n), "}".repeat(n)),
+        ] {
+            let err = Spec::from_yaml_str(&text, "deep.yaml").unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("nested deeper than 128 levels"), "{msg}");
+            assert!(msg.starts_with("deep.yaml:1:"), "{msg}");
+        }
     }
 
     #[test]

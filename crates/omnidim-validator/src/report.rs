@@ -50,6 +50,10 @@ pub enum FindingKind {
     InvalidJson,
     /// A JSON body was expected and the body is empty.
     EmptyBody,
+    /// An object has the same key twice. An error when the key is a documented property (the
+    /// client's generated types fail on a repeated field); a warning otherwise (readers disagree
+    /// on which value counts: `serde_json::Value` and maps keep the last, others the first).
+    DuplicateKey,
 }
 
 /// One mismatch between a response and the spec.
@@ -81,15 +85,28 @@ pub struct Report {
     /// The response key of the spec that applied (`200`, `2XX`, `default`), if any.
     pub matched_response: Option<String>,
     /// Findings, sorted by instance pointer, then kind (stable across runs).
+    ///
+    /// At most [`crate::Options::max_findings`] of them; errors are kept before warnings, so a
+    /// report that has any error keeps at least one (unless the cap is 0).
     pub findings: Vec<Finding>,
-    /// Findings left out after [`crate::Options::max_findings`].
+    /// Findings left out after [`crate::Options::max_findings`] (errors and warnings).
     pub omitted: usize,
+    /// How many of the [`Report::omitted`] findings are errors. The verdict counts them: the cap
+    /// bounds the size of a report, never what it concludes.
+    #[serde(default)]
+    pub omitted_errors: usize,
 }
 
 impl Report {
-    /// Whether there is no error finding (warnings allowed).
+    /// Whether there is no error finding (warnings allowed), kept or omitted.
     pub fn is_valid(&self) -> bool {
-        !self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.omitted_errors == 0 && !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The first error finding in report order (instance pointer, then kind), if any. Not simply
+    /// the first finding: that is often a warning sorted before the error that matters.
+    pub fn first_error(&self) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.severity == Severity::Error)
     }
 
     /// Whether there is no finding at all (strict mode: warnings count).
@@ -97,12 +114,18 @@ impl Report {
         self.findings.is_empty() && self.omitted == 0
     }
 
-    /// Number of findings with this severity.
+    /// Number of findings with this severity, omitted ones included.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings
+        let kept = self
+            .findings
             .iter()
             .filter(|f| f.severity == severity)
-            .count()
+            .count();
+        let omitted = match severity {
+            Severity::Error => self.omitted_errors,
+            Severity::Warning => self.omitted.saturating_sub(self.omitted_errors),
+        };
+        kept + omitted
     }
 
     pub(crate) fn sort(&mut self) {
@@ -150,7 +173,13 @@ impl fmt::Display for Report {
             }
         }
         if self.omitted > 0 {
-            writeln!(f, "  ... {} more finding(s) omitted", self.omitted)?;
+            writeln!(
+                f,
+                "  ... {} more finding(s) omitted ({} error(s), {} warning(s))",
+                self.omitted,
+                self.omitted_errors,
+                self.omitted.saturating_sub(self.omitted_errors)
+            )?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use rustc_hash::FxHashSet;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -19,10 +20,16 @@ use crate::mask::{Scalar, describe_scalar, describe_value};
 use crate::report::{Finding, FindingKind, Severity};
 
 /// Findings of one run, with the switches that shape them.
+///
+/// Errors and warnings are kept apart, each up to `max_findings`, and counted past it: the report
+/// takes errors first ([`Ctx::finish`]), so a flood of warnings can neither hide an error nor
+/// change the verdict.
 pub(crate) struct Ctx<'a> {
     pub arena: &'a Arena,
-    pub findings: Vec<Finding>,
-    pub omitted: usize,
+    kept_errors: Vec<Finding>,
+    kept_warnings: Vec<Finding>,
+    omitted_errors: usize,
+    omitted_warnings: usize,
     pub max_findings: usize,
     pub show_values: bool,
     pub warnings: bool,
@@ -32,12 +39,22 @@ pub(crate) struct Ctx<'a> {
     failed: bool,
 }
 
+/// What a run found: kept findings (errors first, at most `max_findings`), how many were left
+/// out, and how many of those are errors.
+pub(crate) struct Found {
+    pub findings: Vec<Finding>,
+    pub omitted: usize,
+    pub omitted_errors: usize,
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(arena: &'a Arena, max_findings: usize, show_values: bool, warnings: bool) -> Self {
         Self {
             arena,
-            findings: Vec::new(),
-            omitted: 0,
+            kept_errors: Vec::new(),
+            kept_warnings: Vec::new(),
+            omitted_errors: 0,
+            omitted_warnings: 0,
             max_findings,
             show_values,
             warnings,
@@ -57,13 +74,72 @@ impl<'a> Ctx<'a> {
 
     /// A context that collects what a branch known to pass reports (its warnings).
     fn collector(&self) -> Ctx<'a> {
-        Ctx::new(self.arena, usize::MAX, self.show_values, self.warnings)
+        Ctx::new(
+            self.arena,
+            self.max_findings,
+            self.show_values,
+            self.warnings,
+        )
     }
 
     fn has_errors(&self) -> bool {
-        self.failed
-            || self.omitted > 0
-            || self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.failed || self.omitted_errors > 0 || !self.kept_errors.is_empty()
+    }
+
+    /// Whether a finding of this severity would be kept (else it is only counted).
+    fn has_room(&self, severity: Severity) -> bool {
+        self.room(severity) > 0
+    }
+
+    /// How many more findings of this severity would be kept.
+    fn room(&self, severity: Severity) -> usize {
+        let kept = match severity {
+            Severity::Error => self.kept_errors.len(),
+            Severity::Warning => self.kept_warnings.len(),
+        };
+        self.max_findings.saturating_sub(kept)
+    }
+
+    /// Count a finding that is not kept.
+    fn omit(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.omitted_errors += 1,
+            Severity::Warning => self.omitted_warnings += 1,
+        }
+    }
+
+    /// Keep a finding, or count it when its severity is at the cap.
+    fn keep(&mut self, finding: Finding) {
+        if !self.has_room(finding.severity) {
+            self.omit(finding.severity);
+            return;
+        }
+        match finding.severity {
+            Severity::Error => self.kept_errors.push(finding),
+            Severity::Warning => self.kept_warnings.push(finding),
+        }
+    }
+
+    /// Take in what another context (a passing branch, checked apart) found.
+    fn absorb(&mut self, other: Ctx<'_>) {
+        self.omitted_errors += other.omitted_errors;
+        self.omitted_warnings += other.omitted_warnings;
+        for f in other.kept_errors.into_iter().chain(other.kept_warnings) {
+            self.keep(f);
+        }
+    }
+
+    /// The findings for the report: every kept error, then warnings up to the cap.
+    pub fn finish(self) -> Found {
+        let mut findings = self.kept_errors;
+        let room = self.max_findings.saturating_sub(findings.len());
+        let dropped = self.kept_warnings.len().saturating_sub(room);
+        findings.extend(self.kept_warnings.into_iter().take(room));
+        Found {
+            findings,
+            omitted: self.omitted_errors + self.omitted_warnings + dropped,
+            omitted_errors: self.omitted_errors,
+        }
     }
 
     /// Record a finding; `describe` gives (expected, actual, message) and runs only when the
@@ -83,8 +159,8 @@ impl<'a> Ctx<'a> {
             }
             return;
         }
-        if self.findings.len() >= self.max_findings {
-            self.omitted += 1;
+        if !self.has_room(severity) {
+            self.omit(severity);
             return;
         }
         let base = &self.arena.node(node).pointer;
@@ -94,7 +170,7 @@ impl<'a> Ctx<'a> {
             format!("#{base}/{keyword}")
         };
         let (expected, actual, message) = describe();
-        self.findings.push(Finding {
+        self.keep(Finding {
             kind,
             severity,
             instance: path.pointer(),
@@ -212,6 +288,14 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_, '_> {
 
 use serde::Deserialize;
 
+/// Above this many JSON values (nodes) a fallback value's violations are not enumerated.
+///
+/// `jsonschema` 0.61's `iter_errors` is not lazy: it collects every error into a `Vec` before
+/// the first is returned (hundreds of bytes each; an 8 MB array of wrong items took ~900 MB).
+/// Below the limit that memory is bounded by the value's size; above it only `is_valid` (which
+/// stops at the first failure and allocates no errors) and `validate` (the first error) run.
+pub(crate) const FALLBACK_ENUMERATION_LIMIT: usize = 10_000;
+
 fn fallback(
     ctx: &mut Ctx<'_>,
     validator: &jsonschema::Validator,
@@ -219,38 +303,93 @@ fn fallback(
     value: &Value,
     path: &Path<'_>,
 ) {
-    let errors: Vec<_> = validator.iter_errors(value).collect();
-    for error in errors {
-        let instance = format!("{}{}", path.pointer(), error.instance_path());
-        let schema_path = error.schema_path().to_string();
-        let keyword = schema_path
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let message = if ctx.show_values {
-            error.to_string()
+    // The common case, a valid value, costs one verdict and allocates no error.
+    if validator.is_valid(value) {
+        return;
+    }
+    if ctx.verdict_only {
+        ctx.failed = true;
+        return;
+    }
+    let small = nodes_at_most(value, FALLBACK_ENUMERATION_LIMIT);
+    if !small {
+        // Only the first error: enumerating them all is what must not happen here.
+        if let Err(error) = validator.validate(value) {
+            let mut finding = fallback_finding(ctx, id, value, path, &error);
+            finding.message = format!(
+                "{} (first violation only: the value has more than {FALLBACK_ENUMERATION_LIMIT} \
+                 JSON values, further violations of this schema are not listed)",
+                finding.message
+            );
+            ctx.keep(finding);
         } else {
-            format!("does not satisfy `{keyword}`")
-        };
-        let actual = value
-            .pointer(error.instance_path().as_str())
-            .map(|v| describe_value(v, ctx.show_values))
-            .unwrap_or_default();
-        if ctx.findings.len() >= ctx.max_findings {
-            ctx.omitted += 1;
+            // is_valid and validate disagree (they should not); the verdict is is_valid's.
+            ctx.omit(Severity::Error);
+        }
+        return;
+    }
+    let mut room = ctx.room(Severity::Error);
+    for error in validator.iter_errors(value) {
+        if room == 0 {
+            ctx.omit(Severity::Error);
             continue;
         }
-        ctx.findings.push(Finding {
-            kind: FindingKind::Keyword,
-            severity: Severity::Error,
-            instance,
-            schema: format!("#{}{}", ctx.arena.node(id).pointer, schema_path),
-            expected: format!("`{keyword}` satisfied"),
-            actual,
-            message,
-        });
+        room -= 1;
+        let finding = fallback_finding(ctx, id, value, path, &error);
+        ctx.keep(finding);
     }
+}
+
+fn fallback_finding(
+    ctx: &Ctx<'_>,
+    id: NodeId,
+    value: &Value,
+    path: &Path<'_>,
+    error: &jsonschema::ValidationError<'_>,
+) -> Finding {
+    let instance = format!("{}{}", path.pointer(), error.instance_path());
+    let schema_path = error.schema_path().to_string();
+    let keyword = schema_path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let message = if ctx.show_values {
+        error.to_string()
+    } else {
+        format!("does not satisfy `{keyword}`")
+    };
+    let actual = value
+        .pointer(error.instance_path().as_str())
+        .map(|v| describe_value(v, ctx.show_values))
+        .unwrap_or_default();
+    Finding {
+        kind: FindingKind::Keyword,
+        severity: Severity::Error,
+        instance,
+        schema: format!("#{}{}", ctx.arena.node(id).pointer, schema_path),
+        expected: format!("`{keyword}` satisfied"),
+        actual,
+        message,
+    }
+}
+
+/// Whether `value` has at most `limit` JSON values, counting itself (stops counting past it).
+fn nodes_at_most(value: &Value, limit: usize) -> bool {
+    let mut stack = vec![value];
+    let mut seen = 0usize;
+    while let Some(v) = stack.pop() {
+        seen += 1;
+        if seen > limit {
+            return false;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Whether a branch could accept a composite value of `kind` (object or array).
@@ -274,10 +413,10 @@ fn branch_passes(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) ->
     result.is_ok() && !scratch.has_errors()
 }
 
-/// The warnings a passing branch reports on a buffered value.
-fn branch_warnings(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) -> Vec<Finding> {
+/// Add the warnings a passing branch reports on a buffered value to `ctx`.
+fn branch_warnings(ctx: &mut Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) {
     if !ctx.warnings || ctx.verdict_only {
-        return Vec::new();
+        return;
     }
     let mut collector = ctx.collector();
     let _ = NodeSeed {
@@ -286,7 +425,7 @@ fn branch_warnings(ctx: &Ctx<'_>, node: NodeId, value: &Value, path: &Path<'_>) 
         path,
     }
     .deserialize(value);
-    collector.findings
+    ctx.absorb(collector);
 }
 
 struct CheckVisitor<'c, 'a, 'p, 'n> {
@@ -623,8 +762,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 .filter(|&b| branch_passes(self.ctx, b, &value, self.path))
                 .collect();
             if let [only] = passing[..] {
-                let warnings = branch_warnings(self.ctx, only, &value, self.path);
-                self.ctx.findings.extend(warnings);
+                branch_warnings(self.ctx, only, &value, self.path);
             } else {
                 self.composition_error("oneOf", c.one_of.len(), passing.len(), || {
                     describe_value(&value, show)
@@ -638,10 +776,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 .copied()
                 .find(|&b| branch_passes(self.ctx, b, &value, self.path))
             {
-                Some(b) => {
-                    let warnings = branch_warnings(self.ctx, b, &value, self.path);
-                    self.ctx.findings.extend(warnings);
-                }
+                Some(b) => branch_warnings(self.ctx, b, &value, self.path),
                 None => self
                     .composition_error("anyOf", c.any_of.len(), 0, || describe_value(&value, show)),
             }
@@ -649,15 +784,21 @@ impl CheckVisitor<'_, '_, '_, '_> {
         Ok(())
     }
 
-    fn object<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn object<'de, A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let c = self.checks;
         let mut seen = Seen::new(c.properties.len());
         let mut seen_elsewhere = vec![false; c.required_elsewhere.len()];
         let mut count: u64 = 0;
+        // Keys that are not documented properties, to notice a repeated one (allocated only
+        // when an object has such a key; documented ones are tracked by `seen`).
+        let mut others: Option<FxHashSet<Cow<'de, [u8]>>> = None;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             count += 1;
             let child = self.path.child(Seg::Key(&key));
             if let Some((i, p)) = c.property(&key) {
+                if seen.get(i) {
+                    self.duplicate_key(&child, &key, true);
+                }
                 seen.set(i);
                 map.next_value_seed(NodeSeed {
                     ctx: self.ctx,
@@ -665,6 +806,9 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     path: &child,
                 })?;
                 continue;
+            }
+            if others.as_ref().is_some_and(|o| o.contains(&*key)) {
+                self.duplicate_key(&child, &key, false);
             }
             if let Some(j) = c
                 .required_elsewhere
@@ -730,6 +874,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     }
                 }
             }
+            others.get_or_insert_with(FxHashSet::default).insert(key);
         }
         for (i, p) in c.properties.iter().enumerate() {
             if seen.get(i) {
@@ -796,6 +941,36 @@ impl CheckVisitor<'_, '_, '_, '_> {
             "properties",
         );
         Ok(())
+    }
+
+    /// A key seen a second time in the same object.
+    fn duplicate_key(&mut self, path: &Path<'_>, key: &[u8], documented: bool) {
+        let name = String::from_utf8_lossy(key);
+        let (severity, why) = if documented {
+            (
+                Severity::Error,
+                "a documented property repeated: the client's decoding fails (\"duplicate field\")",
+            )
+        } else {
+            (
+                Severity::Warning,
+                "readers disagree on which value counts (serde_json keeps the last)",
+            )
+        };
+        self.ctx.push(
+            FindingKind::DuplicateKey,
+            severity,
+            path,
+            self.id,
+            "properties",
+            || {
+                (
+                    "each key once".into(),
+                    format!("key {name:?} again"),
+                    format!("key {name:?} appears more than once in the object: {why}"),
+                )
+            },
+        );
     }
 
     fn array<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {

@@ -147,7 +147,7 @@ pub enum Error {
     /// Strict response validation found the success response not matching the spec
     /// (feature `validation`, `ResponseValidation::strict(true)`).
     #[cfg(feature = "validation")]
-    #[error("{operation}: HTTP {status}: response rejected by strict validation: {} error finding(s), first: {}", report.count(omnidim_validator::Severity::Error), report.findings.first().map(|f| format!("{} {}", f.instance, f.message)).unwrap_or_default())]
+    #[error("{operation}: HTTP {status}: response rejected by strict validation: {} error finding(s), first: {}", report.count(omnidim_validator::Severity::Error), report.first_error().map(|f| format!("{} {}", f.instance, f.message)).unwrap_or_default())]
     ResponseRejected {
         /// The spec's operationId.
         operation: &'static str,
