@@ -59,3 +59,7 @@ pub fn same_json(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+/// The README's Rust examples, compiled by `cargo test --workspace` (doctests of this crate).
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

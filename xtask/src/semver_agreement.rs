@@ -23,6 +23,8 @@ use crate::{GENERATED_PATH, SPEC_PATH, workspace_root};
 /// One edit of the spec.
 pub struct Edit {
     pub name: &'static str,
+    /// What the edit does, in words.
+    #[allow(dead_code)]
     pub what: &'static str,
     pub apply: fn(&mut Value) -> Result<(), String>,
     /// User code written against the client of the unedited spec that uses what the edit
@@ -65,9 +67,7 @@ fn body_schema<'d>(doc: &'d mut Value, id: &str) -> Result<&'d mut Value, String
 }
 
 fn push(v: &mut Value, item: Value) -> Result<(), String> {
-    v.as_array_mut()
-        .ok_or("not an array")?
-        .push(item);
+    v.as_array_mut().ok_or("not an array")?.push(item);
     Ok(())
 }
 
@@ -174,7 +174,12 @@ pub fn edits() -> Vec<Edit> {
             name: "body-field-removed",
             what: "dispatchCall's body loses from_number_id",
             probe: "async fn p(c: &Client) { let _ = c.dispatch_call().body_map(|b| b.agent_id(1).to_number(\"+15551234567\").from_number_id(2)).send().await; }",
-            apply: |d| remove_key(at(body_schema(d, "dispatchCall")?, "/properties")?, "from_number_id"),
+            apply: |d| {
+                remove_key(
+                    at(body_schema(d, "dispatchCall")?, "/properties")?,
+                    "from_number_id",
+                )
+            },
         },
         Edit {
             name: "response-field-added",
@@ -192,7 +197,12 @@ pub fn edits() -> Vec<Edit> {
             name: "response-field-removed",
             what: "BulkCallSummary loses name",
             probe: "fn r(s: &types::BulkCallSummary) -> Option<&str> { s.name.as_deref() }",
-            apply: |d| remove_key(at(d, "/components/schemas/BulkCallSummary/properties")?, "name"),
+            apply: |d| {
+                remove_key(
+                    at(d, "/components/schemas/BulkCallSummary/properties")?,
+                    "name",
+                )
+            },
         },
         Edit {
             name: "response-field-retyped",
@@ -209,8 +219,10 @@ pub fn edits() -> Vec<Edit> {
             what: "BulkCallSummary name: string -> string or null",
             probe: "fn r(s: &types::BulkCallSummary) -> Option<&str> { s.name.as_deref() }",
             apply: |d| {
-                *at(d, "/components/schemas/BulkCallSummary/properties/name/type")? =
-                    json!(["string", "null"]);
+                *at(
+                    d,
+                    "/components/schemas/BulkCallSummary/properties/name/type",
+                )? = json!(["string", "null"]);
                 Ok(())
             },
         },
@@ -230,7 +242,12 @@ pub fn edits() -> Vec<Edit> {
             name: "response-enum-value-added",
             what: "CallStatus gains voicemail",
             probe: "fn r(s: &types::CallStatus) -> &str { match s { types::CallStatus::Busy => \"busy\", other => other.as_str() } }",
-            apply: |d| push(at(d, "/components/schemas/CallStatus/enum")?, json!("voicemail")),
+            apply: |d| {
+                push(
+                    at(d, "/components/schemas/CallStatus/enum")?,
+                    json!("voicemail"),
+                )
+            },
         },
         Edit {
             name: "response-enum-value-removed",
@@ -251,7 +268,10 @@ pub fn edits() -> Vec<Edit> {
             apply: |d| {
                 let o = op(d, "listCallLogs")?;
                 let i = param_index(o, "call_status")?;
-                push(at(o, &format!("/parameters/{i}/schema/enum"))?, json!("voicemail"))
+                push(
+                    at(o, &format!("/parameters/{i}/schema/enum"))?,
+                    json!("voicemail"),
+                )
             },
         },
         Edit {
@@ -322,12 +342,12 @@ pub struct Judged {
 impl Judged {
     /// spec-diff and cargo semver-checks say the same.
     pub fn agrees(&self) -> bool {
-        self.spec_diff_rust_breaking == !self.semver_checks_failures.is_empty()
+        self.spec_diff_rust_breaking != self.semver_checks_failures.is_empty()
     }
 
     /// spec-diff says what the compiler says of the probe.
     pub fn true_to_the_compiler(&self) -> bool {
-        self.spec_diff_rust_breaking == !self.probe_compiles
+        self.spec_diff_rust_breaking != self.probe_compiles
     }
 }
 
@@ -391,7 +411,14 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), XtaskError> {
 fn rustdoc_json(ws: &Path, target: &Path, out: &Path) -> Result<(), XtaskError> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["rustdoc", "-q", "-p", "omnidim", "--lib", "--"])
-        .args(["-Z", "unstable-options", "--output-format", "json", "-A", "warnings"])
+        .args([
+            "-Z",
+            "unstable-options",
+            "--output-format",
+            "json",
+            "-A",
+            "warnings",
+        ])
         .env("RUSTC_BOOTSTRAP", "1")
         .env("CARGO_TARGET_DIR", target)
         .current_dir(ws)
@@ -411,7 +438,14 @@ fn rustdoc_json(ws: &Path, target: &Path, out: &Path) -> Result<(), XtaskError> 
 /// `cargo semver-checks` on two rustdoc JSON files, as a minor release: the failing lints.
 fn semver_checks(baseline: &Path, current: &Path) -> Result<Vec<String>, XtaskError> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["semver-checks", "check-release", "--release-type", "minor", "--color", "never"])
+        .args([
+            "semver-checks",
+            "check-release",
+            "--release-type",
+            "minor",
+            "--color",
+            "never",
+        ])
         .arg("--baseline-rustdoc")
         .arg(baseline)
         .arg("--current-rustdoc")
@@ -425,7 +459,8 @@ fn semver_checks(baseline: &Path, current: &Path) -> Result<Vec<String>, XtaskEr
     );
     if text.contains("no such command") || text.contains("no such subcommand") {
         return Err(XtaskError::Surface(
-            "cargo-semver-checks is not installed: cargo install --locked cargo-semver-checks".into(),
+            "cargo-semver-checks is not installed: cargo install --locked cargo-semver-checks"
+                .into(),
         ));
     }
     let lints: Vec<String> = text
@@ -495,7 +530,7 @@ pub fn run(only: Option<String>) -> Result<ExitCode, XtaskError> {
             edit: edit.name,
             probe_compiles: probe_compiles(&ws, &target)?,
             spec_diff_rust_breaking: report.has_rust_breaking(),
-            spec_diff_http_breaking: report.has_breaking(),
+            spec_diff_http_breaking: report.has_http_breaking(),
             semver_checks_failures: semver_checks(&baseline, &current)?,
         });
     }
@@ -510,8 +545,16 @@ pub fn run(only: Option<String>) -> Result<ExitCode, XtaskError> {
             j.edit,
             label(j.spec_diff_http_breaking),
             label(j.spec_diff_rust_breaking),
-            if j.probe_compiles { "compiles" } else { "fails" },
-            if j.true_to_the_compiler() { "yes" } else { "NO" },
+            if j.probe_compiles {
+                "compiles"
+            } else {
+                "fails"
+            },
+            if j.true_to_the_compiler() {
+                "yes"
+            } else {
+                "NO"
+            },
             if j.agrees() { "yes" } else { "NO" },
             if j.semver_checks_failures.is_empty() {
                 "-".to_string()
@@ -532,12 +575,19 @@ pub fn run(only: Option<String>) -> Result<ExitCode, XtaskError> {
          spec-diff's Rust verdict vs the compiler (probe):  {truthful}/{n} agree\n\
          cargo semver-checks vs the compiler (probe):      {checks_true}/{n} agree"
     );
-    for j in judged.iter().filter(|j| !j.agrees() && j.true_to_the_compiler()) {
+    for j in judged
+        .iter()
+        .filter(|j| !j.agrees() && j.true_to_the_compiler())
+    {
         println!(
             "  {}: cargo semver-checks sees no violation, but the probe {}: a change of type, \
              which cargo-semver-checks does not compare (it has no lint for field or parameter types)",
             j.edit,
-            if j.probe_compiles { "compiles" } else { "fails to compile" }
+            if j.probe_compiles {
+                "compiles"
+            } else {
+                "fails to compile"
+            }
         );
     }
     // spec-diff must be true to the compiler; a disagreement with semver-checks is accepted only

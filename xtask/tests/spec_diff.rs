@@ -14,8 +14,8 @@ use spec_diff::{
     Bump, ChangeKind as K, Classification as C, FailOn, Format, Report, SpecDiffError,
 };
 
-/// One expected change: classification, kind, location, Rust items.
-type Expected = (C, K, &'static str, &'static [&'static str]);
+/// One expected change: the verdict (Rust), the HTTP view, kind, location, Rust items.
+type Expected = (C, C, K, &'static str, &'static [&'static str]);
 
 /// Every fixture case, what `diff` must report for it (in report order) and the bump.
 const CASES: &[(&str, &[Expected], Bump)] = &[
@@ -24,11 +24,13 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         &[
             (
                 C::Documentation,
+                C::Documentation,
                 K::Documentation,
                 "",
                 &["Client::get_bulk_call"],
             ),
             (
+                C::Documentation,
                 C::Documentation,
                 K::Documentation,
                 "200",
@@ -36,11 +38,13 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
             ),
             (
                 C::Documentation,
+                C::Documentation,
                 K::Documentation,
                 "200 /details/id",
                 &["types::BulkCallDetail::id"],
             ),
             (
+                C::Documentation,
                 C::Documentation,
                 K::Documentation,
                 "200 /details/id",
@@ -54,11 +58,13 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         &[
             (
                 C::Documentation,
+                C::Documentation,
                 K::Documentation,
                 "",
                 &["Client::get_bulk_call"],
             ),
             (
+                C::Documentation,
                 C::Documentation,
                 K::Documentation,
                 "200 /details/failed_reason",
@@ -72,11 +78,13 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         &[
             (
                 C::Breaking,
+                C::Breaking,
                 K::ResponseTypeChanged,
                 "200 /summary/busy",
                 &["types::GetBulkCallLiveStatusResponseSummary::busy"],
             ),
             (
+                C::Breaking,
                 C::Breaking,
                 K::ResponseTypeChanged,
                 "200 /summary/type",
@@ -91,6 +99,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         &[
             (
                 C::Breaking,
+                C::Breaking,
                 K::TypeRenamed,
                 "200 /details",
                 &[
@@ -99,6 +108,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
                 ],
             ),
             (
+                C::NonBreaking,
                 C::NonBreaking,
                 K::SchemaAdded,
                 "#/components/schemas/CampaignDetails",
@@ -110,17 +120,19 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "method_changed",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::MethodChanged,
             "",
             &["Client::bulk_call_actions"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     ("nullable_spelling_only", &[], Bump::None),
     (
         "operation_added",
         &[(
+            C::NonBreaking,
             C::NonBreaking,
             K::OperationAdded,
             "",
@@ -132,6 +144,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         "operation_id_changed",
         &[(
             C::Breaking,
+            C::Breaking,
             K::OperationIdChanged,
             "",
             &["Client::get_bulk_call", "Client::get_bulk_call_details"],
@@ -141,6 +154,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "operation_removed",
         &[(
+            C::Breaking,
             C::Breaking,
             K::OperationRemoved,
             "",
@@ -152,6 +166,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         "optional_field_added",
         &[(
             C::NonBreaking,
+            C::NonBreaking,
             K::RequestFieldAdded,
             "body /from_number_id",
             &["types::DispatchCallBody::from_number_id"],
@@ -162,6 +177,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         "optional_param_added",
         &[(
             C::NonBreaking,
+            C::NonBreaking,
             K::RequestParameterAdded,
             "query agentid",
             &["Client::list_call_logs"],
@@ -171,16 +187,18 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "param_became_required",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::RequestParameterBecameRequired,
             "query agentid",
             &["Client::list_call_logs"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "parameter_enum_value_removed",
         &[(
+            C::Breaking,
             C::Breaking,
             K::RequestEnumValueRemoved,
             "query call_status",
@@ -191,16 +209,18 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "path_changed",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::PathChanged,
             "",
             &["Client::get_bulk_call_live_status"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "request_enum_value_added",
         &[(
+            C::NonBreaking,
             C::NonBreaking,
             K::RequestEnumValueAdded,
             "body /action",
@@ -212,6 +232,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         "request_enum_value_removed",
         &[(
             C::Breaking,
+            C::Breaking,
             K::RequestEnumValueRemoved,
             "body /action",
             &["types::BulkCallActionsBodyAction::Reschedule"],
@@ -221,46 +242,51 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "request_field_became_optional",
         &[(
+            C::Breaking,
             C::NonBreaking,
             K::RequestFieldBecameOptional,
             "body /new_scheduled_datetime",
             &["types::BulkCallActionsBody::new_scheduled_datetime"],
         )],
-        Bump::Minor,
+        Bump::Major,
     ),
     (
         "required_body_added",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::RequestBodyAdded,
             "body",
             &["Client::start_bulk_call", "types::StartBulkCallBody"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "required_body_field_added",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::RequestFieldAdded,
             "body /from_number_id",
             &["types::DispatchCallBody::from_number_id"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "required_param_added",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::RequestParameterAdded,
             "query agentid",
             &["Client::list_call_logs"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "response_became_non_nullable",
         &[(
+            C::NonBreaking,
             C::NonBreaking,
             K::ResponseBecameNonNullable,
             "200 /details/scheduled_datetime",
@@ -271,26 +297,29 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "response_enum_value_added",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::ResponseEnumValueAdded,
-            "200 /status",
-            &["types::FetchBulkCallsResponseStatus::Partial"],
-        )],
-        Bump::Major,
-    ),
-    (
-        "response_enum_value_removed",
-        &[(
-            C::NonBreaking,
-            K::ResponseEnumValueRemoved,
             "200 /status",
             &["types::FetchBulkCallsResponseStatus::Partial"],
         )],
         Bump::Minor,
     ),
     (
+        "response_enum_value_removed",
+        &[(
+            C::Breaking,
+            C::NonBreaking,
+            K::ResponseEnumValueRemoved,
+            "200 /status",
+            &["types::FetchBulkCallsResponseStatus::Partial"],
+        )],
+        Bump::Major,
+    ),
+    (
         "response_field_added",
         &[(
+            C::NonBreaking,
             C::NonBreaking,
             K::ResponseFieldAdded,
             "200 /details/rotation_strategy",
@@ -302,6 +331,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         "response_field_removed",
         &[(
             C::Breaking,
+            C::Breaking,
             K::ResponseFieldRemoved,
             "200 /details/twilio_number",
             &["types::BulkCallDetail::twilio_number"],
@@ -312,6 +342,7 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         "response_field_retyped",
         &[(
             C::Breaking,
+            C::Breaking,
             K::ResponseTypeChanged,
             "200 /details/failed_reason",
             &["types::BulkCallDetail::failed_reason"],
@@ -321,32 +352,35 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
     (
         "response_nullable_keyword",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::ResponseBecameNullable,
             "200 /records[]/recording_file_name",
             &["types::BulkCallSummary::recording_file_name"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "response_nullable_one_of",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::ResponseBecameNullable,
             "200 /details/scheduled_datetime",
             &["types::BulkCallDetail::scheduled_datetime"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         "response_nullable_type_array",
         &[(
+            C::NonBreaking,
             C::Breaking,
             K::ResponseBecameNullable,
             "200 /campaign_status",
             &["types::GetBulkCallLiveStatusResponse::campaign_status"],
         )],
-        Bump::Major,
+        Bump::Minor,
     ),
     (
         // One component used by a request body (addBulkCallContact) and a response
@@ -356,23 +390,27 @@ const CASES: &[(&str, &[Expected], Bump)] = &[
         &[
             (
                 C::Breaking,
+                C::Breaking,
                 K::ResponseFieldRemoved,
                 "401 /error_description",
                 &["types::Error::error_description"],
             ),
             (
                 C::Breaking,
-                K::RequestFieldAdded,
-                "body /name",
-                &["types::Contact::name"],
-            ),
-            (
                 C::Breaking,
                 K::ResponseFieldRemoved,
                 "401,404 /error_description",
                 &["types::Error::error_description"],
             ),
             (
+                C::NonBreaking,
+                C::Breaking,
+                K::RequestFieldAdded,
+                "body /name",
+                &["types::Contact::name"],
+            ),
+            (
+                C::NonBreaking,
                 C::NonBreaking,
                 K::ResponseFieldAdded,
                 "200 /contact_list[]/name",
@@ -437,23 +475,25 @@ fn every_fixture_is_classified_named_and_snapshotted() {
         let (old, new) = load_case(case);
         let report = spec_diff::diff(&old, &new);
         let (want, bump) = expected(case);
-        let got: Vec<(C, K, String, Vec<String>)> = report
+        let got: Vec<(C, C, K, String, Vec<String>)> = report
             .changes
             .iter()
             .map(|c| {
                 (
                     c.classification,
+                    c.http,
                     c.kind,
                     c.location.clone(),
                     c.rust_items.clone(),
                 )
             })
             .collect();
-        let want: Vec<(C, K, String, Vec<String>)> = want
+        let want: Vec<(C, C, K, String, Vec<String>)> = want
             .iter()
-            .map(|(c, k, l, items)| {
+            .map(|(c, h, k, l, items)| {
                 (
                     *c,
+                    *h,
                     *k,
                     l.to_string(),
                     items.iter().map(|s| s.to_string()).collect(),
@@ -513,6 +553,7 @@ fn json_report_has_the_documented_shape() {
     for key in [
         "kind",
         "classification",
+        "http",
         "operation",
         "location",
         "from",

@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// Default of [`ClientBuilder::max_pages`].
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
-/// State the generated client hands to its hooks (see `hooks.rs`).
+/// State the generated client hands to its hooks (see `call.rs`).
 #[derive(Clone, Debug)]
 pub struct Inner {
     /// `Authorization: Bearer <key>`, marked sensitive (never printed by `Debug`).

@@ -32,7 +32,6 @@ mod call;
 mod client;
 mod error;
 mod forward_compat;
-mod hooks;
 mod operation;
 pub mod paginate;
 mod request_checks;

@@ -351,8 +351,8 @@ impl<'a> Differ<'a> {
             };
             self.changes.push(Change {
                 kind: p.kind,
-                classification: p.class,
-                rust: p.rust.unwrap_or_else(|| rust_view(p.kind, p.class)),
+                classification: p.rust.unwrap_or_else(|| rust_view(p.kind, p.class)),
+                http: p.class,
                 operation: operation.clone(),
                 location,
                 from: p.from,
@@ -374,8 +374,8 @@ impl<'a> Differ<'a> {
         if ov != nv {
             self.changes.push(Change {
                 kind: K::ApiVersionChanged,
-                classification: C::NonBreaking,
-                rust: rust_view(K::ApiVersionChanged, C::NonBreaking),
+                classification: rust_view(K::ApiVersionChanged, C::NonBreaking),
+                http: C::NonBreaking,
                 operation: None,
                 location: "info.version".into(),
                 from: ov.as_ref().map(show),
@@ -397,8 +397,8 @@ impl<'a> Differ<'a> {
             if o != n {
                 self.changes.push(Change {
                     kind: K::Documentation,
-                    classification: C::Documentation,
-                    rust: rust_view(K::Documentation, C::Documentation),
+                    classification: rust_view(K::Documentation, C::Documentation),
+                    http: C::Documentation,
                     operation: None,
                     location: format!("info.{key}"),
                     from: o.as_ref().map(show),
@@ -422,8 +422,8 @@ impl<'a> Differ<'a> {
         for name in old.difference(&new) {
             self.changes.push(Change {
                 kind: K::SchemaRemoved,
-                classification: C::Breaking,
-                rust: rust_view(K::SchemaRemoved, C::Breaking),
+                classification: rust_view(K::SchemaRemoved, C::Breaking),
+                http: C::Breaking,
                 operation: None,
                 location: format!("#/components/schemas/{name}"),
                 from: Some(name.clone()),
@@ -435,8 +435,8 @@ impl<'a> Differ<'a> {
         for name in new.difference(&old) {
             self.changes.push(Change {
                 kind: K::SchemaAdded,
-                classification: C::NonBreaking,
-                rust: rust_view(K::SchemaAdded, C::NonBreaking),
+                classification: rust_view(K::SchemaAdded, C::NonBreaking),
+                http: C::NonBreaking,
                 operation: None,
                 location: format!("#/components/schemas/{name}"),
                 from: None,
@@ -500,8 +500,8 @@ impl<'a> Differ<'a> {
             items.extend(self.root_types(self.old, o));
             self.changes.push(Change {
                 kind: K::OperationRemoved,
-                classification: C::Breaking,
-                rust: rust_view(K::OperationRemoved, C::Breaking),
+                classification: rust_view(K::OperationRemoved, C::Breaking),
+                http: C::Breaking,
                 operation: Some(o.label()),
                 location: String::new(),
                 from: Some(o.endpoint()),
@@ -518,8 +518,8 @@ impl<'a> Differ<'a> {
             items.extend(self.root_types(self.new, n));
             self.changes.push(Change {
                 kind: K::OperationAdded,
-                classification: C::NonBreaking,
-                rust: rust_view(K::OperationAdded, C::NonBreaking),
+                classification: rust_view(K::OperationAdded, C::NonBreaking),
+                http: C::NonBreaking,
                 operation: Some(n.label()),
                 location: String::new(),
                 from: None,
@@ -739,6 +739,10 @@ impl<'a> Differ<'a> {
                                 format!("serialization `{k}` {}", verb(&op.get(k), &np.get(k))),
                                 method.clone(),
                             );
+                            // The setter and its type stay; only the wire form changes.
+                            if let Some(p) = self.pending.last_mut() {
+                                p.rust = Some(C::NonBreaking);
+                            }
                         }
                     }
                     let (os, ns) = (parameter_schema(op), parameter_schema(np));

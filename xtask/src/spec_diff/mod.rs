@@ -17,39 +17,44 @@
 //! component is reported once per operation that reaches it, at the location it is reached
 //! from, and classified by the direction of that use.
 //!
-//! | Change | Request (body, parameters) | Response |
-//! |---|---|---|
-//! | operation removed; operationId, path or method changed | breaking | |
-//! | operation added; component schema added | non-breaking | |
-//! | component schema removed | breaking | |
-//! | parameter / body field removed | breaking | |
-//! | parameter / body field added | breaking if required, else non-breaking | |
-//! | field added | | non-breaking |
-//! | field removed | | breaking |
-//! | became required | breaking | non-breaking |
-//! | became optional | non-breaking | breaking |
-//! | request body added | breaking if required, else non-breaking | |
-//! | request body removed / became required | breaking | |
-//! | type changed (type set, typed `format`, enum introduced or dropped, union shape) | breaking | breaking |
-//! | became nullable | non-breaking | breaking |
-//! | became non-nullable | breaking | non-breaking |
-//! | enum value added | non-breaking | breaking |
-//! | enum value removed | breaking | non-breaking |
-//! | constraint tightened (min up, max down, pattern added/changed, ...) | breaking | non-breaking |
-//! | constraint relaxed | non-breaking | breaking |
-//! | parameter serialization (`style`, `explode`, ...) changed | breaking | |
-//! | default changed | non-breaking | non-breaking |
-//! | additional properties typed/untyped | breaking | breaking |
-//! | additional properties forbidden | breaking | non-breaking |
-//! | generated Rust type renamed (other `$ref`, inline <-> `$ref`, `title`) | breaking | breaking |
-//! | response status removed | | breaking for 2XX/`default`, else non-breaking |
-//! | response status / media type added | non-breaking | non-breaking |
-//! | media type removed | breaking | breaking |
-//! | `info.version` changed (sent as the `api-version` header) | non-breaking | |
-//! | description, summary, title, example(s), tags, deprecated, externalDocs, `x-*`, untyped `format`, response headers, security | documentation | documentation |
+//! Each change has two classifications. The **verdict** (`classification`) is for Rust code using
+//! the generated client: does code written against the old client still compile? It follows the
+//! generated surface (request builders with a setter per parameter, `#[non_exhaustive]` structs
+//! without `Default`, forward-compatible `#[non_exhaustive]` enums) and is checked against
+//! `cargo semver-checks` and the compiler by `cargo xtask semver-agreement`. The **HTTP view**
+//! (`http`) is for the wire: can a request or response that worked before fail now? Human output
+//! adds `(HTTP: ...)` where the two differ.
 //!
-//! Suggested bump: any breaking change -> major (while the crate is 0.x that means the minor),
-//! else any non-breaking change -> minor, else documentation -> patch, else none.
+//! | Change | Rust (verdict) | HTTP, request side | HTTP, response side |
+//! |---|---|---|---|
+//! | operation removed; operationId changed | breaking | breaking | |
+//! | path or method changed | non-breaking (same builder) | breaking | |
+//! | operation added; component schema added | non-breaking | non-breaking | |
+//! | component schema removed; generated type renamed | breaking | breaking | breaking |
+//! | parameter / body field / request body removed | breaking (setter gone) | breaking | |
+//! | parameter / body field / request body added, optional | non-breaking | non-breaking | |
+//! | parameter / body field / request body added, required | non-breaking (a new setter; `send` reports it unset) | breaking | |
+//! | parameter or request body became required / optional | non-breaking (same setter) | breaking / non-breaking | |
+//! | field added | non-breaking (non-exhaustive struct) | | non-breaking |
+//! | field removed | breaking | | breaking |
+//! | field became required / optional | breaking (`T` <-> `Option<T>`) | breaking / non-breaking | non-breaking / breaking |
+//! | type changed (type set, typed `format`, enum introduced or dropped, union shape) | breaking | breaking | breaking |
+//! | became nullable / non-nullable | optional property: non-breaking (`Option<T>` either way); else breaking | non-breaking / breaking | breaking / non-breaking |
+//! | enum value added | non-breaking (non-exhaustive enum; unknown values decode) | non-breaking | breaking |
+//! | enum value removed | breaking (variant gone) | breaking | non-breaking |
+//! | constraint tightened / relaxed | non-breaking, unless an integer's lower bound moves it between `i64`, `u64` and `NonZeroU64` (breaking) | breaking / non-breaking | non-breaking / breaking |
+//! | parameter serialization (`style`, `explode`, ...) changed | non-breaking | breaking | |
+//! | default changed | non-breaking | non-breaking | non-breaking |
+//! | additional properties typed/untyped/forbidden | breaking | breaking | breaking / non-breaking |
+//! | response status removed | as HTTP | | breaking for 2XX/`default`, else non-breaking |
+//! | response status / media type added | non-breaking | non-breaking | non-breaking |
+//! | media type removed | breaking | breaking | breaking |
+//! | `info.version` changed (sent as the `api-version` header) | non-breaking | non-breaking | |
+//! | description, summary, title, example(s), tags, deprecated, externalDocs, `x-*`, untyped `format`, response headers, security | documentation | documentation | documentation |
+//!
+//! Suggested bump (of the crate, so from the verdict): any breaking change -> major (while the
+//! crate is 0.x that means the minor), else any non-breaking change -> minor, else documentation
+//! -> patch, else none. `--fail-on breaking` fails on a breaking change in either view.
 
 #![cfg_attr(
     not(test),

@@ -148,11 +148,13 @@ impl std::fmt::Display for ChangeKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub kind: ChangeKind,
-    /// For HTTP: can a request or response that worked before fail now?
+    /// The verdict, for users of the generated Rust client: does code written against the
+    /// previously generated client stop compiling (what `cargo semver-checks` judges, and what
+    /// `cargo xtask semver-agreement` checks)? See [`rust_view`].
     pub classification: Classification,
-    /// For Rust: does code written against the previously generated client stop compiling
-    /// (what `cargo semver-checks` judges)? Set by [`Report::new`] from [`rust_view`].
-    pub rust: Classification,
+    /// For HTTP: can a request or response that worked before fail now (a client of any
+    /// language, or code that compiles but sends what the server now refuses)?
+    pub http: Classification,
     /// The operationId (or `METHOD /path` when it has none); `None` for component-level changes.
     pub operation: Option<String>,
     /// Where in the operation: `200 /details/failed_reason`, `body /name`, `query pagesize`,
@@ -179,6 +181,9 @@ impl Change {
             (None, _) => line.push_str(&self.location),
         }
         let _ = write!(line, ": {}", self.message);
+        if self.http != self.classification {
+            let _ = write!(line, " (HTTP: {})", self.http.label().to_lowercase());
+        }
         if !self.rust_items.is_empty() {
             let _ = write!(line, "  -> {}", self.rust_items.join(", "));
         }
@@ -210,28 +215,56 @@ pub fn rust_view(kind: ChangeKind, http: Classification) -> Classification {
     match kind {
         ChangeKind::Documentation => Classification::Documentation,
         // A builder method, setter, field, variant or type disappears or is renamed.
-        OperationRemoved | OperationIdChanged | RequestParameterRemoved | RequestBodyRemoved
-        | RequestMediaTypeRemoved | RequestFieldRemoved | ResponseFieldRemoved
-        | RequestEnumValueRemoved | ResponseEnumValueRemoved | TypeRenamed | SchemaRemoved => {
-            Breaking
-        }
+        OperationRemoved
+        | OperationIdChanged
+        | RequestParameterRemoved
+        | RequestBodyRemoved
+        | RequestMediaTypeRemoved
+        | RequestFieldRemoved
+        | ResponseFieldRemoved
+        | RequestEnumValueRemoved
+        | ResponseEnumValueRemoved
+        | TypeRenamed
+        | SchemaRemoved => Breaking,
         // A type changes: a setter's bound, a field's type (`T` <-> `Option<T>` included).
-        RequestTypeChanged | ResponseTypeChanged | RequestFieldBecameRequired
-        | RequestFieldBecameOptional | ResponseFieldBecameRequired | ResponseFieldBecameOptional
-        | RequestBecameNullable | RequestBecameNonNullable | ResponseBecameNullable
-        | ResponseBecameNonNullable | AdditionalPropertiesChanged => Breaking,
+        RequestTypeChanged
+        | ResponseTypeChanged
+        | RequestFieldBecameRequired
+        | RequestFieldBecameOptional
+        | ResponseFieldBecameRequired
+        | ResponseFieldBecameOptional
+        | RequestBecameNullable
+        | RequestBecameNonNullable
+        | ResponseBecameNullable
+        | ResponseBecameNonNullable
+        | AdditionalPropertiesChanged => Breaking,
         // Something is added: a method, a setter, a field of a non-exhaustive struct, a variant
         // of a non-exhaustive enum. A new *required* parameter or field compiles (its setter is
         // new) and is reported by `send` when unset: breaking on the wire, not for the compiler.
-        OperationAdded | RequestParameterAdded | RequestBodyAdded | RequestMediaTypeAdded
-        | RequestFieldAdded | ResponseFieldAdded | RequestEnumValueAdded
-        | ResponseEnumValueAdded | SchemaAdded => NonBreaking,
+        OperationAdded
+        | RequestParameterAdded
+        | RequestBodyAdded
+        | RequestMediaTypeAdded
+        | RequestFieldAdded
+        | ResponseFieldAdded
+        | RequestEnumValueAdded
+        | ResponseEnumValueAdded
+        | SchemaAdded => NonBreaking,
         // Same setters and types; the wire or the server's checks changed.
-        PathChanged | MethodChanged | RequestParameterBecameRequired
-        | RequestParameterBecameOptional | RequestBodyBecameRequired
-        | RequestBodyBecameOptional | RequestConstraintTightened | RequestConstraintRelaxed
-        | ResponseConstraintTightened | ResponseConstraintRelaxed | DefaultChanged
-        | ApiVersionChanged | ResponseStatusAdded | ResponseMediaTypeAdded => NonBreaking,
+        PathChanged
+        | MethodChanged
+        | RequestParameterBecameRequired
+        | RequestParameterBecameOptional
+        | RequestBodyBecameRequired
+        | RequestBodyBecameOptional
+        | RequestConstraintTightened
+        | RequestConstraintRelaxed
+        | ResponseConstraintTightened
+        | ResponseConstraintRelaxed
+        | DefaultChanged
+        | ApiVersionChanged
+        | ResponseStatusAdded
+        | ResponseMediaTypeAdded => NonBreaking,
         // A success status or media type removed can change the generated success type.
         ResponseStatusRemoved | ResponseMediaTypeRemoved => http,
     }
@@ -305,13 +338,21 @@ impl Report {
     pub fn has_rust_breaking(&self) -> bool {
         self.changes
             .iter()
-            .any(|c| c.rust == Classification::Breaking)
+            .any(|c| c.classification == Classification::Breaking)
     }
 
+    /// Whether a change breaks code or the wire (what `--fail-on breaking` fails on).
     pub fn has_breaking(&self) -> bool {
+        self.changes.iter().any(|c| {
+            c.classification == Classification::Breaking || c.http == Classification::Breaking
+        })
+    }
+
+    /// Whether a change breaks the wire.
+    pub fn has_http_breaking(&self) -> bool {
         self.changes
             .iter()
-            .any(|c| c.classification == Classification::Breaking)
+            .any(|c| c.http == Classification::Breaking)
     }
 
     pub fn count(&self, classification: Classification) -> usize {
@@ -345,11 +386,22 @@ impl Report {
         } else {
             let _ = writeln!(
                 out,
-                "{} breaking, {} non-breaking, {} documentation",
+                "{} breaking, {} non-breaking, {} documentation (for Rust code using the client)",
                 self.count(Classification::Breaking),
                 self.count(Classification::NonBreaking),
                 self.count(Classification::Documentation)
             );
+            let http = self
+                .changes
+                .iter()
+                .filter(|c| c.http == Classification::Breaking)
+                .count();
+            if http > 0 {
+                let _ = writeln!(
+                    out,
+                    "{http} breaking on the wire (HTTP): requests or responses that worked before can fail"
+                );
+            }
         }
         let _ = writeln!(
             out,

@@ -48,7 +48,9 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
     let structs: Vec<String> = items
         .iter()
         .filter_map(|it| match it {
-            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => Some(s.ident.to_string()),
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                Some(s.ident.to_string())
+            }
             _ => None,
         })
         .collect();
@@ -251,7 +253,7 @@ fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
         };
         let kept: Vec<&syn::Path> = paths
             .iter()
-            .filter(|p| !p.segments.last().is_some_and(|s| s.ident == name))
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
             .collect();
         *a = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
