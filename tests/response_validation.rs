@@ -187,7 +187,12 @@ async fn the_rejection_message_names_an_error_not_a_warning() {
         &server,
         ResponseValidation::embedded().unwrap().strict(true),
     );
-    let err = strict.get_bulk_call().bulk_call_id(1).send().await.unwrap_err();
+    let err = strict
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err();
     let Error::ResponseRejected { report, .. } = &err else {
         panic!("expected ResponseRejected, got {err:?}");
     };
@@ -220,7 +225,13 @@ async fn strict_mode_rejects_an_error_behind_a_thousand_warnings() {
         &server,
         ResponseValidation::embedded().unwrap().strict(true),
     );
-    match strict.get_bulk_call().bulk_call_id(1).send().await.unwrap_err() {
+    match strict
+        .get_bulk_call()
+        .bulk_call_id(1)
+        .send()
+        .await
+        .unwrap_err()
+    {
         Error::ResponseRejected { report, .. } => {
             assert_eq!(report.count(omnidim::Severity::Error), 1, "{report}");
         }
