@@ -45,7 +45,7 @@ enum Command {
     /// Judge spec-diff's Rust verdicts with cargo semver-checks on a set of spec edits (slow;
     /// needs `cargo install --locked cargo-semver-checks`). Exit 1 on any disagreement.
     SemverAgreement {
-        /// Only the edits whose name contains this.
+        /// Only the edits whose name contains one of these (comma-separated).
         #[arg(long)]
         only: Option<String>,
     },

@@ -303,7 +303,7 @@ pub fn edits() -> Vec<Edit> {
         Edit {
             name: "query-param-minimum-added",
             what: "listCallLogs pageno gains minimum: 1 (typify: i64 -> NonZeroU64)",
-            probe: "async fn p(c: &Client) { let _ = c.list_call_logs().pageno(2).send().await; }",
+            probe: "async fn p(c: &Client) { let page: i64 = 2; let _ = c.list_call_logs().pageno(page).send().await; }",
             apply: |d| {
                 let o = op(d, "listCallLogs")?;
                 let i = param_index(o, "pageno")?;
@@ -511,7 +511,10 @@ pub fn run(only: Option<String>) -> Result<ExitCode, XtaskError> {
 
     let mut judged = Vec::new();
     for edit in edits() {
-        if only.as_deref().is_some_and(|o| !edit.name.contains(o)) {
+        if only
+            .as_deref()
+            .is_some_and(|o| !o.split(',').any(|o| edit.name.contains(o)))
+        {
             continue;
         }
         let mut doc = base.document().clone();

@@ -275,10 +275,14 @@ fn page_size_accessor(op: &Operation, p: &Pagination) -> Result<TokenStream, Str
         .param(&size.to_string())
         .ok_or_else(|| format!("{}: page-size parameter `{}` not found", op.id, p.size))?;
     let ty = &param.ty;
+    let value = match param.kind {
+        Kind::Optional => quote!(self.#size.as_ref().ok().cloned().flatten()),
+        _ => quote!(self.#size.as_ref().ok().cloned()),
+    };
     Ok(quote! {
         impl<'a> #builder<'a> {
             pub(super) fn current_page_size(&self) -> ::std::option::Option<#ty> {
-                self.#size.as_ref().ok().cloned().flatten()
+                #value
             }
         }
     })
