@@ -119,6 +119,22 @@ async fn every_operation_through_the_typed_client_validates_against_the_spec() {
         "responses with error findings:\n{}",
         errors.join("\n")
     );
+    // The same client must really be validating: a success response that breaks the spec (an
+    // HTML page with status 200) is reported. Without this, zero findings above could mean that
+    // nothing was checked.
+    let broken = client
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .header("X-Mock-Fault", "html")
+        .send()
+        .await;
+    assert!(broken.is_err());
+    let seen = reports
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|r| r.operation == "getBulkCall" && r.count(Severity::Error) > 0);
+    assert!(seen, "response validation did not run in this client");
     println!(
         "{} operations called through the typed client and validated",
         omnidim::OPERATIONS.len()

@@ -316,3 +316,34 @@ async fn documented_request_checks_happen_before_sending() {
     );
     assert_eq!(mock.received("fetchBulkCalls"), 0);
 }
+
+/// A POST is retried only when the operation takes an `Idempotency-Key` and the caller set one:
+/// then the server deduplicates, and a 503 is safe to repeat.
+#[tokio::test]
+async fn an_idempotency_key_makes_a_post_retryable() {
+    let mock = MockServer::start().await.unwrap();
+    mock.push_faults([Fault::Status(503)]);
+    client(&mock)
+        .purchase_phone_number()
+        .idempotency_key("order-7f3a")
+        .body_map(|b| b.region("US").phone_number("+15551234567"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        mock.received("purchasePhoneNumber"),
+        2,
+        "retried once after the 503"
+    );
+
+    // The same request without a key: the 503 comes back, after exactly one request.
+    mock.push_faults([Fault::Status(503)]);
+    let err = client(&mock)
+        .purchase_phone_number()
+        .body_map(|b| b.region("US").phone_number("+15551234567"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(mock.received("purchasePhoneNumber"), 3);
+}

@@ -1,7 +1,8 @@
 //! `getBulkCall` carries exactly the schema and example of the reference page the project
-//! started from (`../shared/reference/getBulkCall.md`): same fields, types, nullability and
-//! descriptions once the spec's `$ref`s are inlined. Skipped, with a message, where the reference
-//! folder is not beside the checkout.
+//! started from: same fields, types, nullability and descriptions once the spec's `$ref`s are
+//! inlined. The page is the contract, so it is vendored (`tests/fixtures/reference/
+//! getBulkCall.md`) and checked on every clone; where the shared reference folder is beside the
+//! checkout, the vendored copy must also equal it.
 
 use serde_json::Value;
 
@@ -41,15 +42,23 @@ fn strip_extensions(v: &mut Value) {
 
 #[test]
 fn get_bulk_call_matches_the_reference_page() {
-    let page_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let vendored =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference/getBulkCall.md");
+    let page = std::fs::read_to_string(&vendored).expect("the vendored reference page");
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/reference/getBulkCall.md");
-    let Ok(page) = std::fs::read_to_string(&page_path) else {
-        println!(
-            "skipped: {} not found (the reference folder is not beside this checkout)",
-            page_path.display()
-        );
-        return;
-    };
+    match std::fs::read_to_string(&shared) {
+        Ok(upstream) => assert_eq!(
+            page,
+            upstream,
+            "tests/fixtures/reference/getBulkCall.md differs from {}: re-vendor it",
+            shared.display()
+        ),
+        Err(_) => println!(
+            "note: {} not beside this checkout; checked against the vendored copy only",
+            shared.display()
+        ),
+    }
     let yaml = page
         .split("```yaml\n")
         .nth(1)
