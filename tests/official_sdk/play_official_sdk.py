@@ -514,6 +514,11 @@ def calls(c):
             )
         ],
     ), ["simulation"]
+    yield "simulation.create(inworld)", lambda: c.simulation.create(
+        name="Inworld voices",
+        agent_id=123,
+        scenarios=[dict(scenario, selected_voices=[{"id": "v1", "provider": "inworld"}])],
+    ), ["simulation"]
     yield "simulation.list", lambda: c.simulation.list(pageno=1, pagesize=10), ["records"]
     yield "simulation.get", lambda: c.simulation.get(456), ["simulation"]
     yield "simulation.update", lambda: c.simulation.update(
