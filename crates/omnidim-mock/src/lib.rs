@@ -21,6 +21,7 @@
 //!   hold the mock's connections for good.
 
 mod connection;
+mod multipart;
 mod respond;
 mod routes;
 mod validate_request;

@@ -228,7 +228,8 @@ impl Prefer {
 }
 
 /// The status and body to answer with: the preferred (or first 2xx) documented response, its
-/// named or media-type example, else a value built from its schema.
+/// named or media-type example, else a value built from its schema with every documented key
+/// (so the keys the SDK's documents name can be read from the mock's answers).
 fn documented_answer(state: &State, operation: &Value, prefer: &Prefer) -> (u16, Value) {
     let responses = operation.get("responses").and_then(Value::as_object);
     let pick = responses.and_then(|r| match &prefer.code {
@@ -288,7 +289,7 @@ fn documented_answer(state: &State, operation: &Value, prefer: &Prefer) -> (u16,
     }
     let body = media
         .get("schema")
-        .map(|s| omnidim_spec::sample::sample(&state.spec, s))
+        .map(|s| omnidim_spec::sample::sample_documented(&state.spec, s))
         .unwrap_or(json!({}));
     let body = match (status, body) {
         (400.., Value::Object(m)) if m.is_empty() => {

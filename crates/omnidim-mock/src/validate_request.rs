@@ -96,8 +96,10 @@ impl Schemas {
                     map.insert(sp.clone(), compile(doc, &sp)?);
                 }
             }
-            if let Some(sp) = body_schema_pointer(spec, &op.pointer) {
-                map.insert(sp.clone(), compile(doc, &sp)?);
+            for media in [Media::Json, Media::Form] {
+                if let Some(sp) = body_schema_pointer(spec, &op.pointer, media) {
+                    map.insert(sp.clone(), compile(doc, &sp)?);
+                }
             }
         }
         Ok(Self(map))
@@ -115,8 +117,17 @@ fn compile(doc: &Value, sp: &str) -> Result<jsonschema::Validator, MockError> {
     })
 }
 
-/// Pointer of the JSON request body schema, following a `$ref`ed request body.
-fn body_schema_pointer(spec: &Spec, op_pointer: &str) -> Option<String> {
+/// The request body forms the mock reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Media {
+    /// JSON (any media type naming json).
+    Json,
+    /// `multipart/form-data` (the SDK's KYC document upload).
+    Form,
+}
+
+/// Pointer of the request body schema of one form, following a `$ref`ed request body.
+fn body_schema_pointer(spec: &Spec, op_pointer: &str, form: Media) -> Option<String> {
     let doc = spec.document();
     let mut body_pointer = pointer::push(op_pointer, "requestBody");
     let body = doc.pointer(&body_pointer)?;
@@ -124,7 +135,10 @@ fn body_schema_pointer(spec: &Spec, op_pointer: &str) -> Option<String> {
         body_pointer = r.trim_start_matches('#').to_string();
     }
     let content = doc.pointer(&body_pointer)?.get("content")?.as_object()?;
-    let media = content.keys().find(|k| k.contains("json"))?;
+    let media = content.keys().find(|k| match form {
+        Media::Json => k.contains("json"),
+        Media::Form => k.as_str() == "multipart/form-data",
+    })?;
     let sp = pointer::push(
         &pointer::push(&pointer::push(&body_pointer, "content"), media),
         "schema",
@@ -193,7 +207,50 @@ pub(crate) fn check(
             findings.push(|| json!({"in": location, "name": name, "spec": bounded(&format_args!("#{sp}")), "message": bounded(&format_args!("{location} parameter {name:?}: {e}"))}));
         }
     }
-    if let Some(sp) = body_schema_pointer(spec, op_pointer) {
+    let form_boundary = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::multipart::boundary);
+    // A multipart body is checked against the operation's form schema when it has one; every
+    // other body (and a form sent where only JSON is documented) as JSON, as before.
+    if let Some(boundary) = form_boundary
+        && let Some(sp) = body_schema_pointer(spec, op_pointer, Media::Form)
+    {
+        match crate::multipart::parse(body, &boundary) {
+            Err(e) => findings.push(|| json!({"in": "body", "spec": bounded(&format_args!("#{sp}")), "message": bounded(&format_args!("the multipart body is malformed: {e}"))})),
+            Ok(fields) => {
+                let schema = spec.document().pointer(&sp).and_then(|s| spec.deref(s));
+                let value = Value::Object(
+                    fields
+                        .into_iter()
+                        .map(|(name, text)| {
+                            let field_schema = schema
+                                .and_then(|s| s.get("properties"))
+                                .and_then(|p| p.get(&name))
+                                .and_then(|f| spec.deref(f));
+                            let coerced = match text.as_str() {
+                                Some(t) => coerce(t, field_schema),
+                                None => text,
+                            };
+                            (name, coerced)
+                        })
+                        .collect(),
+                );
+                if let Some(validator) = schemas.get(&sp) {
+                    for e in validator.iter_errors(&value) {
+                        findings.push(|| {
+                            json!({
+                                "in": "body",
+                                "pointer": bounded(e.instance_path()),
+                                "spec": bounded(&format_args!("#{sp}{}", e.schema_path())),
+                                "message": bounded(&e),
+                            })
+                        });
+                    }
+                }
+            }
+        }
+    } else if let Some(sp) = body_schema_pointer(spec, op_pointer, Media::Json) {
         let body_required = spec
             .document()
             .pointer(&pointer::push(op_pointer, "requestBody"))

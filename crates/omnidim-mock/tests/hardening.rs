@@ -158,8 +158,9 @@ async fn a_bad_body_gets_a_bounded_answer() {
         "{v}"
     );
 
-    // A finding quotes the offending value: a 1 MB string where an integer goes.
-    let big = "9".repeat(1 << 20);
+    // A finding quotes the offending value: a 1 MB string where an integer or a numeric string
+    // goes.
+    let big = "x".repeat(1 << 20);
     let body = format!(r#"{{"name":"x","phone_number_id":"{big}"}}"#);
     let answer = exchange(
         mock.addr(),

@@ -28,6 +28,21 @@ pub fn sample(spec: &Spec, schema: &Value) -> Value {
     Sampler {
         spec,
         bytes_left: MAX_SAMPLE_BYTES,
+        every_property: false,
+    }
+    .sample_at(schema, 0)
+}
+
+/// Like [`sample`], but an object gets every property its schema documents, not only the
+/// required ones: what the mock answers where the spec has no example. For the operations known
+/// only from the Python SDK nothing is `required` (their documents name keys without saying which
+/// are always sent), and a sample of required properties alone was `{}`, so no documented read
+/// (`balance.amount`, `next_cursor`, ...) could be exercised against the mock. Same bounds.
+pub fn sample_documented(spec: &Spec, schema: &Value) -> Value {
+    Sampler {
+        spec,
+        bytes_left: MAX_SAMPLE_BYTES,
+        every_property: true,
     }
     .sample_at(schema, 0)
 }
@@ -38,6 +53,8 @@ struct Sampler<'s> {
     /// Bytes of JSON the sample may still take (each value is charged what it serializes to,
     /// about).
     bytes_left: usize,
+    /// Fill in every documented property ([`sample_documented`]), not only required ones.
+    every_property: bool,
 }
 
 impl Sampler<'_> {
@@ -142,7 +159,7 @@ impl Sampler<'_> {
                     .unwrap_or_default();
                 if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                     for (name, sub) in props {
-                        if required.contains(&name.as_str()) {
+                        if self.every_property || required.contains(&name.as_str()) {
                             // `"name":`, a comma, and room for a `null` value.
                             if !self.charge(string_cost(name) + 1 + SLOT_COST) {
                                 break;
@@ -372,6 +389,33 @@ mod tests {
             spec.document().pointer("/components/schemas/Big").unwrap(),
         );
         assert_eq!(big, json!(i64::MAX));
+    }
+
+    /// What the mock answers without an example: every documented key (`sample_documented`),
+    /// not only the required ones; each still valid against its schema.
+    #[test]
+    fn documented_samples_have_every_property_and_validate() {
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [n]\n      properties:\n        n: {type: integer, minimum: 5}\n        o: {type: object, properties: {amount: {type: number}, free: {example: 3}}}\n        c: {type: [string, 'null']}\n",
+            "t",
+        )
+        .unwrap();
+        let schema = spec.document().pointer("/components/schemas/A").unwrap();
+        assert_eq!(sample(&spec, schema), json!({"n": 5}));
+        assert_eq!(
+            sample_documented(&spec, schema),
+            json!({"n": 5, "o": {"amount": 1.0, "free": 3}, "c": "x"})
+        );
+        let real = Spec::embedded().unwrap();
+        let doc = real.document();
+        for pointer in crate::schema_walk::root_schema_pointers(doc) {
+            let value = sample_documented(&real, doc.pointer(&pointer).unwrap());
+            let validator = crate::lint::compile_schema(doc, &pointer).unwrap();
+            assert!(
+                validator.is_valid(&value),
+                "documented sample of #{pointer} is invalid: {value}"
+            );
+        }
     }
 
     #[test]

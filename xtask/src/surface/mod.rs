@@ -4,12 +4,14 @@
 //! - [`builders`]: `omnidim::builder`, one request builder per operation, and the
 //!   `omnidim::Client` methods that create them;
 //! - [`tables`]: `OPERATIONS` (operationId, Rust name, method, path, tags, parameters),
-//!   `roundtrip_success_body`, the schemars functions and `Client::call_operation`.
+//!   `roundtrip_success_body`, the schemars functions and `Client::call_operation`;
+//! - [`limits`]: `REQUEST_LIMITS`, the spec's request limits the client checks before sending.
 //!
 //! Progenitor's own builders (`mod builder`) stay, renamed `progenitor_builder` and private: the
 //! wrappers forward to them.
 
 mod builders;
+mod limits;
 mod progenitor;
 mod tables;
 mod types;
@@ -95,6 +97,9 @@ pub fn extend(spec: &Spec, file: &mut syn::File) -> Result<(), String> {
     let tables: syn::File = syn::parse2(tables::generate(&ops, &streams)?)
         .map_err(|e| format!("the operation tables do not parse: {e}"))?;
     file.items.extend(tables.items);
+    let limits: syn::File = syn::parse2(limits::generate(spec)?)
+        .map_err(|e| format!("the request limits do not parse: {e}"))?;
+    file.items.extend(limits.items);
     Ok(())
 }
 
