@@ -32,6 +32,7 @@ mod call;
 mod client;
 mod error;
 mod forward_compat;
+mod kyc_upload;
 mod operation;
 pub mod paginate;
 mod request_checks;
@@ -66,6 +67,7 @@ pub use generated::{
 };
 #[cfg(feature = "schemars")]
 pub use generated::{request_body_type_schema, success_type_schema};
+pub use kyc_upload::UploadKycDocument;
 pub use operation::Operation;
 pub use retry::RetryPolicy;
 #[cfg(feature = "validation")]
