@@ -10,8 +10,10 @@ use omnidim_spec::Spec;
 use omnidim_validator::Validator;
 use serde_json::{Value, json};
 
-/// (name, schema, [(instance, valid)])
-fn corpus() -> Vec<(&'static str, Value, Vec<(Value, bool)>)> {
+/// One keyword case: its name, the schema, and instances with their expected verdict.
+type Case = (&'static str, Value, Vec<(Value, bool)>);
+
+fn corpus() -> Vec<Case> {
     vec![
         (
             "type",
