@@ -1177,3 +1177,65 @@ impl Seen {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_render_as_escaped_pointers() {
+        let root = Path::ROOT;
+        assert_eq!(root.pointer(), "");
+        let a = root.child(Seg::Key(b"a/b"));
+        let i = a.child(Seg::Index(3));
+        let t = i.child(Seg::Key(b"x~y"));
+        assert_eq!(t.pointer(), "/a~1b/3/x~0y");
+        let empty = root.child(Seg::Key(b""));
+        assert_eq!(empty.pointer(), "/");
+    }
+
+    #[test]
+    fn node_counting_stops_at_the_limit() {
+        let v = json!({"a": [1, 2, {"b": null}], "c": "d"});
+        // root, a, 1, 2, {b}, null, c: 7 values.
+        assert!(nodes_at_most(&v, 7));
+        assert!(!nodes_at_most(&v, 6));
+        assert!(nodes_at_most(&json!(1), 1));
+        assert!(!nodes_at_most(&json!([]), 0));
+    }
+
+    /// Findings deep inside arrays and objects carry the pointer of the value and of the
+    /// schema keyword; a second error in the same body is reported too.
+    #[test]
+    fn nested_findings_point_at_the_value() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/p": {"get": {"operationId": "probe", "responses": {"200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"a/b": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"n": {"type": "integer"}}
+                    }}}
+                }}}
+            }}}}}
+        });
+        let spec = omnidim_spec::Spec::from_yaml_str(&doc.to_string(), "t").unwrap();
+        let validator = crate::Validator::from_spec(&spec).unwrap();
+        let body = br#"{"a/b": [{"n": 1}, {"n": "two"}, {"n": 3.5}]}"#;
+        let report = validator
+            .validate("probe", 200, Some("application/json"), body)
+            .unwrap();
+        let errors: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::Severity::Error)
+            .map(|f| f.instance.as_str())
+            .collect();
+        assert_eq!(errors, ["/a~1b/1/n", "/a~1b/2/n"], "{report}");
+        assert!(!report.is_valid());
+    }
+}

@@ -1500,3 +1500,202 @@ fn integer_kind(constraints: &BTreeMap<String, Value>) -> u8 {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(yaml: &str) -> Spec {
+        Spec::from_yaml_str(yaml, "t").unwrap()
+    }
+
+    /// A one-operation spec whose 200 response is `response` and whose query parameter `n` has
+    /// the schema `param`.
+    fn one_op(response: &str, param: &str) -> Spec {
+        spec(&format!(
+            r#"
+openapi: 3.1.0
+info: {{title: t, version: '1'}}
+paths:
+  /x:
+    get:
+      operationId: getX
+      parameters:
+        - {{name: n, in: query, schema: {param}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {response}
+"#
+        ))
+    }
+
+    fn kinds(report: &Report) -> Vec<(K, C, C)> {
+        report
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.classification, c.http))
+            .collect()
+    }
+
+    #[test]
+    fn path_shapes_ignore_parameter_names() {
+        assert_eq!(path_shape("/a/{id}/b/{x}"), "/a/{}/b/{}");
+        assert_eq!(path_shape("/a/{id}"), path_shape("/a/{bulk_call_id}"));
+        assert_ne!(path_shape("/a/{id}"), path_shape("/b/{id}"));
+    }
+
+    #[test]
+    fn statuses_and_media_types() {
+        assert!(is_success_status("200") && is_success_status("2XX"));
+        assert!(is_success_status("default"));
+        assert!(!is_success_status("404"));
+        assert!(is_json_media("application/json; charset=utf-8"));
+        assert!(is_json_media("application/problem+json"));
+        assert!(!is_json_media("multipart/form-data"));
+    }
+
+    #[test]
+    fn tightening_follows_the_direction_of_each_bound() {
+        let (one, two) = (json!(1), json!(2));
+        for key in [
+            "minimum",
+            "exclusiveMinimum",
+            "minLength",
+            "minItems",
+            "minProperties",
+        ] {
+            assert!(tightens(key, Some(&one), Some(&two)), "{key} up");
+            assert!(!tightens(key, Some(&two), Some(&one)), "{key} down");
+        }
+        for key in [
+            "maximum",
+            "exclusiveMaximum",
+            "maxLength",
+            "maxItems",
+            "maxProperties",
+        ] {
+            assert!(!tightens(key, Some(&one), Some(&two)), "{key} up");
+            assert!(tightens(key, Some(&two), Some(&one)), "{key} down");
+        }
+        assert!(tightens("pattern", None, Some(&json!("^a"))));
+        assert!(!tightens("pattern", Some(&json!("^a")), None));
+        assert!(tightens("pattern", Some(&json!("^a")), Some(&json!("^b"))));
+        assert!(tightens(
+            "uniqueItems",
+            Some(&json!(false)),
+            Some(&json!(true))
+        ));
+        assert!(!tightens(
+            "uniqueItems",
+            Some(&json!(true)),
+            Some(&json!(false))
+        ));
+    }
+
+    #[test]
+    fn messages_and_verbs() {
+        assert_eq!(verb(&None::<u8>, &Some(1)), "added");
+        assert_eq!(verb(&Some(1), &None::<u8>), "removed");
+        assert_eq!(verb(&Some(1), &Some(2)), "changed");
+        assert_eq!(
+            change_message("maximum", Some(&json!(150)), Some(&json!(100))),
+            "maximum changed from 150 to 100"
+        );
+        assert_eq!(
+            change_message("pattern", None, Some(&json!("^\\+"))),
+            "pattern added (^\\+)"
+        );
+    }
+
+    #[test]
+    fn integer_kinds_follow_typify() {
+        let c = |pairs: &[(&str, Value)]| -> BTreeMap<String, Value> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        };
+        assert_eq!(integer_kind(&c(&[])), 0);
+        assert_eq!(integer_kind(&c(&[("minimum", json!(-5))])), 0);
+        assert_eq!(integer_kind(&c(&[("minimum", json!(0))])), 1);
+        assert_eq!(integer_kind(&c(&[("minimum", json!(1))])), 2);
+        assert_eq!(integer_kind(&c(&[("exclusiveMinimum", json!(0))])), 2);
+        assert_eq!(integer_kind(&c(&[("maximum", json!(10))])), 0);
+    }
+
+    /// The Rust view of nullability depends on the property: optional properties are
+    /// `Option<T>` either way; a required one goes from `T` to `Option<T>`.
+    #[test]
+    fn nullability_is_breaking_in_rust_only_where_the_rust_type_changes() {
+        let optional_old = one_op(
+            "{type: object, properties: {a: {type: string}}}",
+            "{type: integer}",
+        );
+        let optional_new = one_op(
+            "{type: object, properties: {a: {type: [string, 'null']}}}",
+            "{type: integer}",
+        );
+        let r = diff(&optional_old, &optional_new);
+        assert_eq!(
+            kinds(&r),
+            [(K::ResponseBecameNullable, C::NonBreaking, C::Breaking)]
+        );
+
+        let required_old = one_op(
+            "{type: object, required: [a], properties: {a: {type: string}}}",
+            "{type: integer}",
+        );
+        let required_new = one_op(
+            "{type: object, required: [a], properties: {a: {type: [string, 'null']}}}",
+            "{type: integer}",
+        );
+        let r = diff(&required_old, &required_new);
+        assert_eq!(
+            kinds(&r),
+            [(K::ResponseBecameNullable, C::Breaking, C::Breaking)]
+        );
+    }
+
+    #[test]
+    fn a_lower_bound_that_retypes_an_integer_is_breaking_in_rust() {
+        let old = one_op("{type: object}", "{type: integer}");
+        let up = one_op("{type: object}", "{type: integer, minimum: 1}");
+        let r = diff(&old, &up);
+        assert_eq!(
+            kinds(&r),
+            [(K::RequestConstraintTightened, C::Breaking, C::Breaking)]
+        );
+        // A bound that keeps the type (a maximum) is not.
+        let max = one_op("{type: object}", "{type: integer, maximum: 150}");
+        let r = diff(&old, &max);
+        assert_eq!(
+            kinds(&r),
+            [(K::RequestConstraintTightened, C::NonBreaking, C::Breaking)]
+        );
+    }
+
+    #[test]
+    fn parameter_serialization_is_wire_only() {
+        let old = one_op("{type: object}", "{type: array, items: {type: string}}");
+        let mut doc = old.document().clone();
+        doc["paths"]["/x"]["get"]["parameters"][0]["explode"] = json!(false);
+        let new = Spec::from_yaml_str(&doc.to_string(), "t").unwrap();
+        let r = diff(&old, &new);
+        assert_eq!(
+            kinds(&r),
+            [(K::RequestTypeChanged, C::NonBreaking, C::Breaking)]
+        );
+    }
+
+    #[test]
+    fn identical_specs_have_no_changes() {
+        let s = one_op("{type: object}", "{type: integer}");
+        let r = diff(&s, &s);
+        assert!(r.changes.is_empty(), "{:?}", r.changes);
+        assert_eq!(r.suggested_bump, crate::Bump::None);
+    }
+}
