@@ -1,10 +1,17 @@
 //! `omnidim`: the command-line side of omnidim-rs.
 //!
-//! `omnidim validate` checks recorded responses against the spec. Exit codes: 0 when no error
-//! finding, 1 when there is one (an unparseable body included), 2 for usage and input errors.
+//! `omnidim validate` checks recorded responses against the spec, `omnidim check-live` a running
+//! API, `omnidim mock` serves the spec, `omnidim proxy` validates the traffic of any client.
+//!
+//! Exit codes (see [`output::exit`]): 0 passed; 1 the contract does not hold (a validation error,
+//! a new finding, a status that is not a documented success); 2 usage or input error; 3 the API
+//! refused the key (401/403); 4 the API is unreachable or unavailable (connection failure,
+//! timeout, 5xx, 429).
 
 mod check_live;
 mod mock;
+mod output;
+mod proxy;
 mod validate;
 
 use std::process::ExitCode;
@@ -15,7 +22,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "omnidim",
     version,
-    about = "OmniDimension API toolkit: validate responses against the spec"
+    about = "OmniDimension API toolkit: validate responses against the spec",
+    after_help = "Exit codes: 0 passed, 1 contract failure (validation error, new finding, non-success status), 2 usage or input error, 3 unauthorized (401/403), 4 unreachable or unavailable (connection failure, timeout, 5xx, 429)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,6 +38,8 @@ enum Command {
     Mock(mock::Args),
     /// Call every read-only operation and validate each response against the spec.
     CheckLive(check_live::Args),
+    /// Forward requests to an API unchanged and validate requests and responses on the way.
+    Proxy(proxy::Args),
 }
 
 /// A usage or input problem: exit code 2 with a one-line message.
@@ -64,12 +74,13 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Mock(args) => mock::run(args),
         Command::CheckLive(args) => check_live::run(args),
+        Command::Proxy(args) => proxy::run(args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("omnidim: {e}");
-            ExitCode::from(2)
+            ExitCode::from(output::exit::USAGE)
         }
     }
 }

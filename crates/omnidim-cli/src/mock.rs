@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use omnidim_mock::{Limits, MockOptions, MockServer};
+use std::collections::HashMap;
+
+use omnidim_mock::{Limits, MockOptions, MockServer, RecordedAnswer};
+use omnidim_validator::record::Recorded;
 
 use crate::UsageError;
 
@@ -36,6 +39,63 @@ pub struct Args {
     /// Largest request body in bytes; a larger one gets 413.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_body_bytes)]
     max_body_bytes: usize,
+    /// Serve recorded responses (a file written by `check-live --record` or `proxy --record`)
+    /// instead of the spec's examples, for the operations it has: per operation the first
+    /// recorded success, else the first recording.
+    #[arg(long, value_name = "FILE")]
+    examples_from: Option<PathBuf>,
+}
+
+/// The answers of a recording, by operation (see `--examples-from`).
+fn recorded_answers(
+    path: &std::path::Path,
+    spec: &omnidim_spec::Spec,
+) -> Result<HashMap<String, RecordedAnswer>, UsageError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError::Message(format!("{}: cannot read: {e}", path.display())))?;
+    let known: std::collections::HashSet<String> = spec
+        .operations()
+        .into_iter()
+        .filter_map(|o| o.operation_id)
+        .collect();
+    let mut answers: HashMap<String, RecordedAnswer> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec: Recorded = serde_json::from_str(line).map_err(|e| {
+            UsageError::Message(format!(
+                "{}:{}: not a recorded response: {e}",
+                path.display(),
+                i + 1
+            ))
+        })?;
+        if !known.contains(&rec.operation) {
+            return Err(UsageError::Message(format!(
+                "{}:{}: unknown operation {:?}",
+                path.display(),
+                i + 1,
+                rec.operation
+            )));
+        }
+        let success = (200..300).contains(&rec.status);
+        let replace = match answers.get(&rec.operation) {
+            None => true,
+            Some(a) => success && !(200..300).contains(&a.status),
+        };
+        if replace {
+            let answer = RecordedAnswer {
+                status: rec.status,
+                content_type: rec
+                    .content_type
+                    .clone()
+                    .unwrap_or_else(|| "application/json".into()),
+                body: rec.body_bytes().into(),
+            };
+            answers.insert(rec.operation.clone(), answer);
+        }
+    }
+    Ok(answers)
 }
 
 /// `--max-connections`: a count of at least 1 (0 would never serve anything).
@@ -49,8 +109,13 @@ fn connections(text: &str) -> Result<usize, String> {
 
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let spec = crate::load_spec(args.spec.as_deref())?;
+    let answers = match &args.examples_from {
+        Some(path) => recorded_answers(path, &spec)?,
+        None => HashMap::new(),
+    };
     let runtime = crate::runtime()?;
     let options = MockOptions {
+        answers,
         limits: Limits {
             header_read_timeout: Duration::from_secs(args.header_read_timeout),
             idle_timeout: Duration::from_secs(args.idle_timeout),

@@ -235,7 +235,13 @@ fn ndjson_bodies_are_checked_from_their_bytes() {
         .arg(&path)
         .assert()
         .code(1);
-    let from_ndjson: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let mut from_ndjson: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).unwrap();
+    // The NDJSON report also names its input line.
+    assert_eq!(
+        from_ndjson.as_object_mut().unwrap().remove("line"),
+        Some(1.into())
+    );
     let out = omnidim()
         .args(["validate", "--operation", "getBulkCall", "--format", "json"])
         .write_stdin(body)
@@ -250,5 +256,130 @@ fn ndjson_bodies_are_checked_from_their_bytes() {
         .map(|f| f["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"duplicate_key"), "{from_ndjson}");
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}
+
+mod junit_xsd;
+
+/// Under --strict a report with warnings only "fails under --strict": it is never called valid.
+#[test]
+fn strict_says_fails_under_strict_not_valid() {
+    let body = example().replacen("\"details\":{", "\"details\":{\"new_field\":1,", 1);
+    let out = omnidim()
+        .args(["validate", "--operation", "getBulkCall", "--strict"])
+        .write_stdin(body.clone())
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with("getBulkCall 200: fails under --strict"),
+        "{text}"
+    );
+    assert!(!text.contains(": valid"), "{text}");
+    let out = omnidim()
+        .args([
+            "validate",
+            "--operation",
+            "getBulkCall",
+            "--strict",
+            "--format",
+            "json",
+        ])
+        .write_stdin(body)
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["verdict"], "fails under --strict");
+    assert_eq!(report["passed"], false);
+}
+
+/// `--ndjson --format json` carries the input line of each report (blank lines counted), and
+/// `--format junit` gives one test case per response that passes the schema check.
+#[test]
+fn ndjson_reports_carry_their_line_and_junit_has_a_case_each() {
+    let lines = [
+        format!(
+            "{{\"operation\":\"getBulkCall\",\"status\":200,\"body\":{}}}",
+            example()
+        ),
+        String::new(),
+        "{\"operation\":\"getBulkCall\",\"status\":502,\"body\":\"<html>bad gateway</html>\"}"
+            .to_string(),
+    ];
+    let path = temp_ndjson("lines", &lines);
+    let out = omnidim()
+        .args(["validate", "--format", "json", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let reports: Vec<serde_json::Value> = String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports[0]["line"], 1);
+    assert_eq!(reports[1]["line"], 3);
+    assert_eq!(reports[1]["passed"], false);
+    let out = omnidim()
+        .args(["validate", "--format", "junit", "--ndjson"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let xml = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let cases = junit_xsd::check(&xml);
+    assert_eq!(cases.len(), 2);
+    assert!(
+        cases[1]
+            .attr("name")
+            .unwrap()
+            .starts_with("line 3: getBulkCall 502")
+    );
+    assert_eq!(cases[1].all("failure").len(), 1);
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}
+
+/// A baseline written by validate passes the same drift and fails a new undocumented field.
+#[test]
+fn validate_with_a_baseline_fails_only_on_new_findings() {
+    let drifted = example().replacen("\"details\":{", "\"details\":{\"new_field\":1,", 1);
+    let path = temp_ndjson(
+        "vbaseline",
+        &[format!(
+            "{{\"operation\":\"getBulkCall\",\"status\":200,\"body\":{drifted}}}"
+        )],
+    );
+    let baseline = path.parent().unwrap().join("baseline.json");
+    omnidim()
+        .args(["validate", "--write-baseline"])
+        .arg(&baseline)
+        .arg("--ndjson")
+        .arg(&path)
+        .assert()
+        .code(0);
+    omnidim()
+        .args(["validate", "--baseline"])
+        .arg(&baseline)
+        .arg("--ndjson")
+        .arg(&path)
+        .assert()
+        .code(0);
+    let more = drifted.replacen("\"details\":{", "\"details\":{\"newer_field\":2,", 1);
+    std::fs::write(
+        &path,
+        format!("{{\"operation\":\"getBulkCall\",\"status\":200,\"body\":{more}}}\n"),
+    )
+    .unwrap();
+    let out = omnidim()
+        .args(["validate", "--baseline"])
+        .arg(&baseline)
+        .arg("--ndjson")
+        .arg(&path)
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("fails: 1 new finding(s) not in the baseline"),
+        "{text}"
+    );
     std::fs::remove_dir_all(path.parent().unwrap()).ok();
 }

@@ -1,3 +1,4 @@
+#![doc = concat!(include_str!("../README.md"), "\n## In detail\n\n")]
 //! A local OmniDimension API, driven by the spec: for trying the client and testing against it
 //! without an API key and without dialing a real phone.
 //!
@@ -21,10 +22,7 @@
 //!   hold the mock's connections for good.
 
 mod connection;
-mod multipart;
 mod respond;
-mod routes;
-mod validate_request;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -38,8 +36,10 @@ use hyper::body::{Body as _, Incoming};
 use omnidim_spec::Spec;
 use tokio::net::TcpListener;
 
+use omnidim_spec::router as routes;
+use omnidim_validator::request as validate_request;
+pub use omnidim_validator::request::{MAX_FINDING_TEXT, MAX_FINDINGS};
 pub use respond::Fault;
-pub use validate_request::{MAX_FINDING_TEXT, MAX_FINDINGS};
 
 /// The path prefix of the real API (`https://backend.omnidim.io/api/v1`), kept by the mock so
 /// that only the host part of a base URL changes.
@@ -60,9 +60,25 @@ pub enum MockError {
     },
 }
 
+/// A recorded answer that the mock serves for an operation instead of the documented example
+/// (e.g. from `omnidim check-live --record`): real bodies, with the mock's auth, request checks
+/// and faults around them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type` of the answer.
+    pub content_type: String,
+    /// The body, as recorded.
+    pub body: Bytes,
+}
+
 /// How the mock behaves.
 #[derive(Clone, Debug, Default)]
 pub struct MockOptions {
+    /// Answers by operationId that replace the documented examples (a `Prefer` header still
+    /// picks a documented response).
+    pub answers: HashMap<String, RecordedAnswer>,
     /// Faults applied to the next requests, one per request, in order (then normal answers).
     pub faults: Vec<Fault>,
     /// A fault applied to every request (after `faults` run out).
@@ -119,11 +135,12 @@ pub struct MockServer {
 pub(crate) struct State {
     spec: Spec,
     routes: Vec<routes::Route>,
-    request_schemas: validate_request::Schemas,
+    request_schemas: validate_request::RequestSchemas,
     counts: Mutex<HashMap<String, Arc<AtomicU64>>>,
     faults: Mutex<VecDeque<Fault>>,
     always: Option<Fault>,
     limits: Limits,
+    answers: HashMap<String, RecordedAnswer>,
 }
 
 impl MockServer {
@@ -144,7 +161,11 @@ impl MockServer {
         addr: SocketAddr,
     ) -> Result<Self, MockError> {
         let routes = routes::routes(&spec);
-        let request_schemas = validate_request::Schemas::compile(&spec)?;
+        let request_schemas =
+            validate_request::RequestSchemas::compile(&spec).map_err(|e| MockError::Schema {
+                pointer: e.pointer,
+                message: e.message,
+            })?;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| MockError::Bind { addr, source })?;
@@ -159,6 +180,7 @@ impl MockServer {
             faults: Mutex::new(options.faults.into()),
             always: options.always,
             limits: options.limits,
+            answers: options.answers,
         });
         let task = tokio::spawn(connection::serve(listener, state.clone()));
         Ok(Self { addr, state, task })

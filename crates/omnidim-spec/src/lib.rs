@@ -1,3 +1,4 @@
+#![doc = concat!(include_str!("../README.md"), "\n## In detail\n\n")]
 //! The OmniDimension OpenAPI document as data.
 //!
 //! `openapi/omnidim.yaml` is the single source of truth of omnidim-rs. This crate is the one place
@@ -24,6 +25,7 @@ pub mod lint;
 mod load;
 mod operations;
 pub mod pointer;
+pub mod router;
 pub mod sample;
 pub mod schema_walk;
 mod strict_yaml;
@@ -34,7 +36,12 @@ pub use load::Spec;
 pub use operations::{HttpMethod, Operation, OperationResponse, Parameter};
 
 /// The spec of the workspace, `openapi/omnidim.yaml`, embedded at compile time.
-pub const EMBEDDED_YAML: &str = include_str!("../../../openapi/omnidim.yaml");
+///
+/// Read through `crates/omnidim-spec/openapi/omnidim.yaml`, a symbolic link to the workspace's
+/// file: a published crate may only embed files inside its own directory, and `cargo package`
+/// stores the linked file's contents, so the crate on crates.io carries the spec itself while the
+/// repository keeps one copy of it at the top.
+pub const EMBEDDED_YAML: &str = include_str!("../openapi/omnidim.yaml");
 
 /// Workspace-relative path of the embedded spec, used in generated headers and messages.
 pub const EMBEDDED_PATH: &str = "openapi/omnidim.yaml";

@@ -40,6 +40,7 @@ pub fn lint(spec: &Spec) -> Vec<Finding> {
     check_operations(spec, &mut out);
     check_examples(spec, &mut out);
     check_evidence(spec.document(), &mut out);
+    check_key_lists(spec.document(), &mut out);
     out.sort();
     out.dedup();
     out
@@ -333,6 +334,53 @@ fn check_examples(spec: &Spec, out: &mut Vec<Finding>) {
     }
 }
 
+/// The key lists that tell the validator about recorded disagreements stay true to the schema
+/// they sit on: `x-omnidim-unmodelled-keys` names keys that are *not* properties of the schema
+/// (else they are modelled), `x-omnidim-may-be-absent` names keys that *are* (else the list is
+/// stale), both arrays of strings.
+fn check_key_lists(doc: &Value, out: &mut Vec<Finding>) {
+    for p in schema_walk::all_schema_pointers(doc) {
+        let Some(schema) = doc.pointer(&p) else {
+            continue;
+        };
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (key, want_property) in [
+            ("x-omnidim-unmodelled-keys", false),
+            ("x-omnidim-may-be-absent", true),
+        ] {
+            let Some(list) = schema.get(key) else {
+                continue;
+            };
+            let list_pointer = pointer::push(&p, key);
+            let Some(names) = list
+                .as_array()
+                .and_then(|a| a.iter().map(Value::as_str).collect::<Option<Vec<&str>>>())
+            else {
+                out.push(Finding {
+                    pointer: list_pointer,
+                    rule: "key-list",
+                    message: format!("{key} must be an array of property names"),
+                });
+                continue;
+            };
+            for name in names {
+                let is_property = properties.is_some_and(|m| m.contains_key(name));
+                if is_property != want_property {
+                    out.push(Finding {
+                        pointer: list_pointer.clone(),
+                        rule: "key-list",
+                        message: if want_property {
+                            format!("{key} names {name:?}, which is not a property of the schema")
+                        } else {
+                            format!("{key} names {name:?}, which is a property of the schema")
+                        },
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// The evidence extensions stay attached to what they justify (see the spec's info.description):
 /// `x-omnidim-integer` is a non-empty string on a schema that allows `integer` (its `type`, or a
 /// `oneOf`/`anyOf` branch); `x-omnidim-enum-source` maps every value of the schema's `enum` to a
@@ -565,6 +613,32 @@ components:
         let f = findings(&yaml);
         assert!(f.iter().any(|(_, r)| *r == "operation-id-missing"), "{f:?}");
         assert!(f.iter().any(|(_, r)| *r == "operation-security"), "{f:?}");
+    }
+
+    #[test]
+    fn key_lists_name_unmodelled_keys_and_absent_properties() {
+        let good = GOOD.replace(
+            "    A:\n      type: object\n",
+            "    A:\n      type: object\n      x-omnidim-unmodelled-keys: [extra]\n      x-omnidim-may-be-absent: [s]\n",
+        );
+        assert_ne!(good, GOOD);
+        assert_eq!(findings(&good), vec![]);
+        let stale = good
+            .replace("unmodelled-keys: [extra]", "unmodelled-keys: [n]")
+            .replace("may-be-absent: [s]", "may-be-absent: [gone]");
+        assert_eq!(
+            findings(&stale),
+            vec![
+                (
+                    "/components/schemas/A/x-omnidim-may-be-absent".into(),
+                    "key-list"
+                ),
+                (
+                    "/components/schemas/A/x-omnidim-unmodelled-keys".into(),
+                    "key-list"
+                ),
+            ]
+        );
     }
 
     #[test]

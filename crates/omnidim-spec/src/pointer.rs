@@ -2,7 +2,25 @@
 
 /// Escape one reference token (`~` -> `~0`, `/` -> `~1`).
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    escape_into(&mut out, token);
+    out
+}
+
+/// Append `token`, escaped, to `out` (no allocation of its own: the validator builds a pointer
+/// per finding, and most tokens need no escape).
+pub fn escape_into(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Append one token to a pointer.

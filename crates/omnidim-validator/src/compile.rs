@@ -136,7 +136,18 @@ pub(crate) struct Property {
     pub name: Box<str>,
     pub node: NodeId,
     pub required: bool,
+    /// Listed in the schema's `x-omnidim-may-be-absent`: the published examples show the API
+    /// leaving it out, so its absence is no drift warning.
+    pub may_be_absent: bool,
 }
+
+/// Vendor extension: keys the API is known to send (the published examples show them) that the
+/// schema accepts without modelling them. Such a key is not reported as an undocumented field:
+/// the spec knows it, it only keeps the schema faithful to the published one.
+pub(crate) const UNMODELLED_KEYS: &str = "x-omnidim-unmodelled-keys";
+/// Vendor extension: documented properties the published examples leave out. Their absence is
+/// not reported as a missing field.
+pub(crate) const MAY_BE_ABSENT: &str = "x-omnidim-may-be-absent";
 
 #[derive(Default)]
 pub(crate) struct Checks {
@@ -147,6 +158,8 @@ pub(crate) struct Checks {
     pub additional: Option<Additional>,
     /// Required names that `properties` does not list.
     pub required_elsewhere: Vec<Box<str>>,
+    /// Keys of `x-omnidim-unmodelled-keys` (see [`UNMODELLED_KEYS`]).
+    pub unmodelled: Vec<Box<str>>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     pub items: Option<NodeId>,
@@ -389,6 +402,14 @@ impl Arena {
             .unwrap_or_default();
         // A set: `required` and `properties` can both be long (a lookup per property).
         let required_set: FxHashSet<&str> = required.iter().copied().collect();
+        let names = |key: &str| -> FxHashSet<&str> {
+            obj.get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default()
+        };
+        let may_be_absent = names(MAY_BE_ABSENT);
+        c.unmodelled = names(UNMODELLED_KEYS).into_iter().map(Box::from).collect();
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             let props_pointer = child("properties");
             for name in props.keys() {
@@ -401,6 +422,7 @@ impl Arena {
                     name: name.as_str().into(),
                     node,
                     required: required_set.contains(name.as_str()),
+                    may_be_absent: may_be_absent.contains(name.as_str()),
                 });
             }
             if c.properties.len() > LOOKUP_THRESHOLD {

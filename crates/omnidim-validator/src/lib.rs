@@ -1,3 +1,4 @@
+#![doc = concat!(include_str!("../README.md"), "\n## In detail\n\n")]
 //! Checks OmniDimension API responses against the spec, fast enough for every response.
 //!
 //! [`Validator`] compiles each (operation, status, media type) response schema of the spec once.
@@ -28,7 +29,10 @@
 
 mod compile;
 mod mask;
+mod multipart;
+pub mod record;
 mod report;
+pub mod request;
 mod stream;
 
 use std::path::Path as FsPath;
@@ -39,7 +43,8 @@ use rustc_hash::FxHashMap;
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 
-pub use report::{Finding, FindingKind, Report, Severity};
+pub use mask::{key_is_secret, key_looks_personal, mask_json, mask_pointer, mask_text, show_key};
+pub use report::{Finding, FindingKind, Report, Severity, Verdict};
 
 use compile::{Arena, NodeId};
 use stream::{Ctx, NodeSeed, Path};

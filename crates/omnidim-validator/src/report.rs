@@ -56,6 +56,31 @@ pub enum FindingKind {
     DuplicateKey,
 }
 
+impl FindingKind {
+    /// The snake_case name, as in JSON reports and finding ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Type => "type",
+            FindingKind::Enum => "enum",
+            FindingKind::Range => "range",
+            FindingKind::Length => "length",
+            FindingKind::Size => "size",
+            FindingKind::Required => "required",
+            FindingKind::AdditionalProperty => "additional_property",
+            FindingKind::Composition => "composition",
+            FindingKind::Never => "never",
+            FindingKind::Keyword => "keyword",
+            FindingKind::UndocumentedField => "undocumented_field",
+            FindingKind::MissingField => "missing_field",
+            FindingKind::UndocumentedStatus => "undocumented_status",
+            FindingKind::UndocumentedContentType => "undocumented_content_type",
+            FindingKind::InvalidJson => "invalid_json",
+            FindingKind::EmptyBody => "empty_body",
+            FindingKind::DuplicateKey => "duplicate_key",
+        }
+    }
+}
+
 /// One mismatch between a response and the spec.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -97,7 +122,79 @@ pub struct Report {
     pub omitted_errors: usize,
 }
 
+impl Finding {
+    /// A stable id for this finding of `operation`: `operation kind pointer`, with array indices
+    /// in the pointer written `*` (`getAgent undocumented_field /post_call_config_ids/*/webhook_url`).
+    ///
+    /// Stable across runs and across the order or number of items a list returns, so that a
+    /// baseline of known findings keeps matching; the same drift in every row of a page is one id.
+    pub fn id(&self, operation: &str) -> String {
+        let pointer: Vec<&str> = self
+            .instance
+            .split('/')
+            .map(|seg| {
+                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                    "*"
+                } else {
+                    seg
+                }
+            })
+            .collect();
+        format!("{operation} {} {}", self.kind.as_str(), pointer.join("/"))
+    }
+}
+
+/// How a report is judged: by errors only, or (strict) by any finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No finding, or warnings only outside strict mode.
+    Valid,
+    /// At least one error.
+    Invalid,
+    /// Valid, but it has warnings and warnings count (`--strict`).
+    FailsUnderStrict,
+}
+
+impl Verdict {
+    /// Whether the verdict fails a check.
+    pub fn fails(self) -> bool {
+        self != Verdict::Valid
+    }
+
+    /// `valid`, `INVALID`, `fails under --strict`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Invalid => "INVALID",
+            Verdict::FailsUnderStrict => "fails under --strict",
+        }
+    }
+}
+
 impl Report {
+    /// The verdict, with warnings counting when `strict` is set. A report with warnings only is
+    /// never called "valid" under strict mode: it fails there.
+    pub fn verdict(&self, strict: bool) -> Verdict {
+        if !self.is_valid() {
+            Verdict::Invalid
+        } else if strict && !self.is_clean() {
+            Verdict::FailsUnderStrict
+        } else {
+            Verdict::Valid
+        }
+    }
+
+    /// The text form with the verdict of `strict` mode (the plain `Display` is non-strict).
+    pub fn display(&self, strict: bool) -> impl fmt::Display + '_ {
+        struct Shown<'r>(&'r Report, bool);
+        impl fmt::Display for Shown<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.render(f, self.1)
+            }
+        }
+        Shown(self, strict)
+    }
+
     /// Whether there is no error finding (warnings allowed), kept or omitted.
     pub fn is_valid(&self) -> bool {
         self.omitted_errors == 0 && !self.findings.iter().any(|f| f.severity == Severity::Error)
@@ -143,9 +240,15 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.render(f, false)
+    }
+}
+
+impl Report {
+    fn render(&self, f: &mut fmt::Formatter<'_>, strict: bool) -> fmt::Result {
         let errors = self.count(Severity::Error);
         let warnings = self.count(Severity::Warning);
-        let verdict = if errors > 0 { "INVALID" } else { "valid" };
+        let verdict = self.verdict(strict).as_str();
         write!(f, "{} {}: {verdict}", self.operation, self.status)?;
         if let Some(r) = &self.matched_response {
             write!(f, " (response {r})")?;

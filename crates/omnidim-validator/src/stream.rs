@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 
 use crate::compile::{Additional, Arena, Checks, NodeId, NodeKind, TypeSet};
-use crate::mask::{Scalar, describe_scalar, describe_value};
+use crate::mask::{Scalar, describe_scalar, describe_value, mask_pointer, show_key};
 use crate::report::{Finding, FindingKind, Severity};
 
 /// Findings of one run, with the switches that shape them.
@@ -173,7 +173,7 @@ impl<'a> Ctx<'a> {
         self.keep(Finding {
             kind,
             severity,
-            instance: path.pointer(),
+            instance: path.masked_pointer(self.show_values),
             schema,
             expected,
             actual,
@@ -211,7 +211,13 @@ impl<'a> Path<'a> {
 
     /// RFC 6901 pointer of this path.
     pub fn pointer(&self) -> String {
-        let mut segs = Vec::new();
+        self.masked_pointer(true)
+    }
+
+    /// RFC 6901 pointer of this path, keys that look personal masked unless `show` (what
+    /// `mask_pointer(&self.pointer(), show)` gives, built in one pass: this runs once per finding).
+    pub fn masked_pointer(&self, show: bool) -> String {
+        let mut segs: Vec<Seg<'_>> = Vec::new();
         let mut p = Some(self);
         while let Some(node) = p {
             if let Some(s) = node.seg {
@@ -219,14 +225,22 @@ impl<'a> Path<'a> {
             }
             p = node.parent;
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(segs.len() * 12);
         for s in segs.iter().rev() {
             out.push('/');
             match s {
                 Seg::Key(k) => {
-                    out.push_str(&omnidim_spec::pointer::escape(&String::from_utf8_lossy(k)))
+                    let key = String::from_utf8_lossy(k);
+                    if !show && crate::mask::key_looks_personal(&key) {
+                        out.push_str(&show_key(&key, false));
+                    } else {
+                        omnidim_spec::pointer::escape_into(&mut out, &key);
+                    }
                 }
-                Seg::Index(i) => out.push_str(&i.to_string()),
+                Seg::Index(i) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{i}");
+                }
             }
         }
         out
@@ -347,7 +361,10 @@ fn fallback_finding(
     path: &Path<'_>,
     error: &jsonschema::ValidationError<'_>,
 ) -> Finding {
-    let instance = format!("{}{}", path.pointer(), error.instance_path());
+    let instance = mask_pointer(
+        &format!("{}{}", path.pointer(), error.instance_path()),
+        ctx.show_values,
+    );
     let schema_path = error.schema_path().to_string();
     let keyword = schema_path
         .rsplit('/')
@@ -827,6 +844,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 Some(Additional::Forbidden) => {
                     let value: Value = map.next_value()?;
                     let actual = describe_value(&value, self.ctx.show_values);
+                    let show = self.ctx.show_values;
                     self.ctx.push(
                         FindingKind::AdditionalProperty,
                         Severity::Error,
@@ -839,7 +857,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                                 actual,
                                 format!(
                                     "property {:?} is not allowed (additionalProperties: false)",
-                                    String::from_utf8_lossy(&key)
+                                    show_key(&String::from_utf8_lossy(&key), show)
                                 ),
                             )
                         },
@@ -849,9 +867,13 @@ impl CheckVisitor<'_, '_, '_, '_> {
                     map.next_value::<IgnoredAny>()?;
                 }
                 None => {
-                    if self.ctx.warnings && !c.properties.is_empty() {
+                    if self.ctx.warnings
+                        && !c.properties.is_empty()
+                        && !c.unmodelled.iter().any(|k| k.as_bytes() == &*key)
+                    {
                         let value: Value = map.next_value()?;
                         let actual = describe_value(&value, self.ctx.show_values);
+                        let show = self.ctx.show_values;
                         self.ctx.push(
                             FindingKind::UndocumentedField,
                             Severity::Warning,
@@ -864,7 +886,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                                     actual,
                                     format!(
                                         "property {:?} is not documented in the spec",
-                                        String::from_utf8_lossy(&key)
+                                        show_key(&String::from_utf8_lossy(&key), show)
                                     ),
                                 )
                             },
@@ -896,7 +918,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                         )
                     },
                 );
-            } else if self.ctx.warnings {
+            } else if self.ctx.warnings && !p.may_be_absent {
                 self.ctx.push(
                     FindingKind::MissingField,
                     Severity::Warning,
@@ -945,7 +967,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
 
     /// A key seen a second time in the same object.
     fn duplicate_key(&mut self, path: &Path<'_>, key: &[u8], documented: bool) {
-        let name = String::from_utf8_lossy(key);
+        let name = show_key(&String::from_utf8_lossy(key), self.ctx.show_values);
         let (severity, why) = if documented {
             (
                 Severity::Error,
@@ -1193,6 +1215,22 @@ mod tests {
         assert_eq!(t.pointer(), "/a~1b/3/x~0y");
         let empty = root.child(Seg::Key(b""));
         assert_eq!(empty.pointer(), "/");
+    }
+
+    #[test]
+    fn masked_pointers_equal_masking_the_pointer() {
+        let root = Path::ROOT;
+        let a = root.child(Seg::Key(b"custom_variables"));
+        let b = a.child(Seg::Key(b"+15551234567"));
+        let c = b.child(Seg::Index(2));
+        let d = c.child(Seg::Key(b"ann@example.com/x~y"));
+        for show in [false, true] {
+            assert_eq!(d.masked_pointer(show), mask_pointer(&d.pointer(), show));
+        }
+        assert_eq!(
+            d.masked_pointer(false),
+            "/custom_variables/<masked key, 12 chars>/2/<masked key, 19 chars>"
+        );
     }
 
     #[test]

@@ -1,12 +1,27 @@
 //! Checking a request against the spec: path and query parameters, required headers, JSON body.
+//! Used by the mock (a 400 listing the findings) and the validating proxy (findings logged, the
+//! request forwarded as it is).
+//!
+//! Findings are JSON objects `{in, name?, pointer?, spec, message}`. With `show_values` off (the
+//! proxy's default) messages name the keyword that failed, never the value (`jsonschema`'s own
+//! messages quote it) and pointers have personal-looking keys masked.
 
 use std::collections::HashMap;
 use std::fmt::{self, Display, Write as _};
 
 use serde_json::{Value, json};
 
-use crate::MockError;
 use omnidim_spec::{Spec, pointer};
+
+/// A request schema of the spec that does not compile.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot compile the request schema at #{pointer}: {message}")]
+pub struct RequestSchemaError {
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    /// Why.
+    pub message: String,
+}
 
 /// At most this many findings are listed in a 400 answer; the others are only counted (in
 /// `findings_omitted`). With one finding per bad array element, a 1.3 MB body once got a 141 MB
@@ -18,7 +33,7 @@ pub const MAX_FINDING_TEXT: usize = 512;
 
 /// What is wrong with a request: the first [`MAX_FINDINGS`] findings, and how many there were.
 #[derive(Debug, Default)]
-pub(crate) struct Findings {
+pub struct Findings {
     /// The first findings, as JSON objects.
     pub listed: Vec<Value>,
     /// How many findings there were in all (listed or not).
@@ -47,7 +62,7 @@ impl Findings {
 /// `value` as text, at most [`MAX_FINDING_TEXT`] bytes (cut on a character boundary, then `…`).
 /// Formatting stops at the limit: a 1 MB value quoted in an error message is never written out
 /// whole.
-pub(crate) fn bounded(value: &dyn Display) -> String {
+pub fn bounded(value: &dyn Display) -> String {
     struct Capped {
         out: String,
         cut: bool,
@@ -82,10 +97,19 @@ pub(crate) fn bounded(value: &dyn Display) -> String {
 }
 
 /// Compiled schemas of every parameter and request body, by JSON pointer.
-pub(crate) struct Schemas(HashMap<String, jsonschema::Validator>);
+pub struct RequestSchemas(HashMap<String, jsonschema::Validator>);
 
-impl Schemas {
-    pub fn compile(spec: &Spec) -> Result<Self, MockError> {
+impl std::fmt::Debug for RequestSchemas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSchemas")
+            .field("schemas", &self.0.len())
+            .finish()
+    }
+}
+
+impl RequestSchemas {
+    /// Compile the parameter and request-body schemas of every operation.
+    pub fn compile(spec: &Spec) -> Result<Self, RequestSchemaError> {
         let doc = spec.document();
         let mut map = HashMap::new();
         for op in spec.operations() {
@@ -110,8 +134,8 @@ impl Schemas {
     }
 }
 
-fn compile(doc: &Value, sp: &str) -> Result<jsonschema::Validator, MockError> {
-    omnidim_spec::lint::compile_schema(doc, sp).map_err(|message| MockError::Schema {
+fn compile(doc: &Value, sp: &str) -> Result<jsonschema::Validator, RequestSchemaError> {
+    omnidim_spec::lint::compile_schema(doc, sp).map_err(|message| RequestSchemaError {
         pointer: sp.to_string(),
         message,
     })
@@ -146,15 +170,23 @@ fn body_schema_pointer(spec: &Spec, op_pointer: &str, form: Media) -> Option<Str
     doc.pointer(&sp).map(|_| sp)
 }
 
-/// What is wrong with a request, as JSON findings (none: the request is fine).
-pub(crate) fn check(
+/// The last keyword of a schema path (`/properties/x/type` -> `type`).
+fn keyword(schema_path: &str) -> &str {
+    schema_path.rsplit('/').next().unwrap_or_default()
+}
+
+/// What is wrong with a request, as JSON findings (none: the request is fine). `header` looks a
+/// request header up by name; `show_values` puts the offending values in messages.
+#[allow(clippy::too_many_arguments)]
+pub fn check(
     spec: &Spec,
-    schemas: &Schemas,
+    schemas: &RequestSchemas,
     op_pointer: &str,
     path_params: &[(String, String)],
     query: Option<&str>,
-    headers: &http::HeaderMap,
+    header: &dyn Fn(&str) -> Option<String>,
     body: &[u8],
+    show_values: bool,
 ) -> Findings {
     let mut findings = Findings::default();
     let query_pairs: Vec<(String, String)> = query
@@ -185,10 +217,7 @@ pub(crate) fn check(
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.clone()),
-            "header" => headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+            "header" => header(name),
             _ => continue,
         };
         let Some(raw) = raw else {
@@ -204,12 +233,21 @@ pub(crate) fn check(
         let schema = spec.document().pointer(&sp);
         let value = coerce(&raw, schema.and_then(|s| spec.deref(s)));
         for e in validator.iter_errors(&value) {
-            findings.push(|| json!({"in": location, "name": name, "spec": bounded(&format_args!("#{sp}")), "message": bounded(&format_args!("{location} parameter {name:?}: {e}"))}));
+            findings.push(|| {
+                let message = if show_values {
+                    bounded(&format_args!("{location} parameter {name:?}: {e}"))
+                } else {
+                    bounded(&format_args!(
+                        "{location} parameter {name:?}: does not satisfy `{}`",
+                        keyword(&e.schema_path().to_string())
+                    ))
+                };
+                json!({"in": location, "name": name, "spec": bounded(&format_args!("#{sp}")), "message": message})
+            });
         }
     }
-    let form_boundary = headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+    let form_boundary = header("content-type")
+        .as_deref()
         .and_then(crate::multipart::boundary);
     // A multipart body is checked against the operation's form schema when it has one; every
     // other body (and a form sent where only JSON is documented) as JSON, as before.
@@ -264,16 +302,37 @@ pub(crate) fn check(
             }
         } else {
             match serde_json::from_slice::<Value>(body) {
-                Err(e) => findings.push(|| json!({"in": "body", "spec": bounded(&format_args!("#{sp}")), "message": bounded(&format_args!("the body is not JSON: {e}"))})),
+                Err(e) => findings.push(|| {
+                    let message = if show_values {
+                        bounded(&format_args!("the body is not JSON: {e}"))
+                    } else {
+                        format!("the body is not JSON (line {}, column {})", e.line(), e.column())
+                    };
+                    json!({"in": "body", "spec": bounded(&format_args!("#{sp}")), "message": message})
+                }),
                 Ok(value) => {
                     if let Some(validator) = schemas.get(&sp) {
                         for e in validator.iter_errors(&value) {
                             findings.push(|| {
+                                let schema_path = e.schema_path().to_string();
+                                let at = crate::mask_pointer(
+                                    &e.instance_path().to_string(),
+                                    show_values,
+                                );
+                                let message = if show_values {
+                                    bounded(&e)
+                                } else {
+                                    bounded(&format_args!(
+                                        "{} does not satisfy `{}`",
+                                        if at.is_empty() { "the body" } else { at.as_str() },
+                                        keyword(&schema_path)
+                                    ))
+                                };
                                 json!({
                                     "in": "body",
-                                    "pointer": bounded(e.instance_path()),
-                                    "spec": bounded(&format_args!("#{sp}{}", e.schema_path())),
-                                    "message": bounded(&e),
+                                    "pointer": bounded(&at),
+                                    "spec": bounded(&format_args!("#{sp}{schema_path}")),
+                                    "message": message,
                                 })
                             });
                         }

@@ -1,25 +1,35 @@
 //! Which operation a request is for: method and path matched against the spec's path templates,
 //! literal segments before parameters (so `/calls/bulk_call/create` is not `{bulk_call_id}`).
+//! Shared by the mock (to answer) and the validating proxy (to know what to check).
 
-use omnidim_spec::{HttpMethod, Spec};
 use serde_json::Value;
 
+use crate::{HttpMethod, Spec};
+
+/// One operation as a route.
 #[derive(Debug)]
-pub(crate) struct Route {
+pub struct Route {
+    /// The operationId.
     pub operation_id: String,
+    /// The HTTP method.
     pub method: HttpMethod,
+    /// The path template, split at `/`.
     pub segments: Vec<Segment>,
     /// JSON pointer of the operation object.
     pub pointer: String,
 }
 
+/// A segment of a path template.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Segment {
+pub enum Segment {
+    /// A fixed segment.
     Literal(String),
+    /// `{name}`.
     Param(String),
 }
 
-pub(crate) fn routes(spec: &Spec) -> Vec<Route> {
+/// The routes of every operation with an operationId.
+pub fn routes(spec: &Spec) -> Vec<Route> {
     spec.operations()
         .into_iter()
         .filter_map(|op| {
@@ -44,11 +54,11 @@ pub(crate) fn routes(spec: &Spec) -> Vec<Route> {
 }
 
 /// Path parameters by name, as they appear in the request path (percent-decoded).
-pub(crate) type PathParams = Vec<(String, String)>;
+pub type PathParams = Vec<(String, String)>;
 
 /// The best route for `method` + `path` (relative to the base path), with its path parameters.
 /// `Err(true)` when the path exists under another method (405), `Err(false)` when not (404).
-pub(crate) fn find<'r>(
+pub fn find<'r>(
     routes: &'r [Route],
     method: &str,
     path: &str,
@@ -125,7 +135,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// The operation object of a route.
-pub(crate) fn operation<'s>(spec: &'s Spec, route: &Route) -> &'s Value {
+pub fn operation<'s>(spec: &'s Spec, route: &Route) -> &'s Value {
     spec.document()
         .pointer(&route.pointer)
         .unwrap_or(&Value::Null)
