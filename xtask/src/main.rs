@@ -4,7 +4,10 @@
 //!   `openapi/omnidim.yaml`.
 //! - `cargo xtask lint`: run the spec lints of `omnidim-spec`.
 //! - `cargo xtask spec-diff OLD NEW`: classify the changes between two versions of the spec.
+//! - `cargo xtask published-diff TYPES_TS...`: differences between the spec and the published
+//!   types (the official TypeScript SDK's generated `types.ts`), explained or not.
 
+mod published_diff;
 mod regenerate;
 mod semver_agreement;
 mod surface;
@@ -64,6 +67,29 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: spec_diff::Format,
     },
+    /// Compare the spec with the published types (openapi-typescript output of the official
+    /// TypeScript SDK, `src/generated/types.ts`): path, method, parameters, request body and 200
+    /// body of every published operation; list each difference and whether an x-omnidim-*
+    /// extension explains it. Exit 0, 1 with --fail-on-unexplained when one is unexplained, 2 on
+    /// errors.
+    PublishedDiff {
+        /// Captures of types.ts, oldest first (files, or REV:PATH); each operation is compared in
+        /// the newest capture that has it.
+        #[arg(required = true)]
+        types: Vec<String>,
+        /// The spec: a file or REV:PATH (default: openapi/omnidim.yaml of the workspace).
+        #[arg(long, value_name = "SPEC")]
+        spec: Option<String>,
+        /// List only the unexplained differences (the counts still cover all).
+        #[arg(long)]
+        unexplained: bool,
+        /// Exit with status 1 when a difference is unexplained.
+        #[arg(long)]
+        fail_on_unexplained: bool,
+        /// Output form.
+        #[arg(long, value_enum, default_value = "human")]
+        format: published_diff::Format,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -98,6 +124,20 @@ fn main() -> ExitCode {
             &new,
             fail_on,
             format,
+        )),
+        Command::PublishedDiff {
+            types,
+            spec,
+            unexplained,
+            fail_on_unexplained,
+            format,
+        } => Ok(published_diff::run(
+            &workspace_root(),
+            &spec.unwrap_or_else(|| workspace_root().join(SPEC_PATH).display().to_string()),
+            &types,
+            format,
+            unexplained,
+            fail_on_unexplained,
         )),
     };
     match result {

@@ -1,6 +1,7 @@
 //! `cargo xtask regenerate [--check]`.
 //!
-//! spec (3.1) -> omnidim-spec's conversion (3.0) -> progenitor tokens -> client surface additions
+//! spec (3.1) -> omnidim-spec's conversion (3.0) -> descriptions for undescribed types
+//! (`surface::describe`) -> progenitor tokens -> client surface additions
 //! (typed-error wrappers, operation table) -> prettyplease -> header with the spec's SHA-256.
 //! prettyplease formats without reading any rustfmt.toml or toolchain, so two runs on two machines
 //! give the same bytes.
@@ -140,6 +141,7 @@ pub fn generate(spec: &Spec, spec_label: &str) -> Result<String, XtaskError> {
 pub fn generate_unlinted(spec: &Spec, spec_label: &str) -> Result<String, XtaskError> {
     let mut document = omnidim_spec::convert::to_openapi_30(spec)?;
     for_the_generator(&mut document);
+    surface::describe::fill(&mut document);
     let openapi: openapiv3::OpenAPI =
         serde_json::from_value(document).map_err(|e| XtaskError::Progenitor {
             origin: spec.origin().to_string(),
@@ -286,6 +288,7 @@ fn write_atomically(target: &Path, contents: &str) -> Result<(), XtaskError> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use quote::ToTokens;
 
     fn workspace_spec_text() -> String {
         std::fs::read_to_string(workspace_root().join(SPEC_PATH)).unwrap()
@@ -341,6 +344,48 @@ mod tests {
             diff.contains("-// spec-sha256:") && diff.contains("+Get one campaign."),
             "{diff}"
         );
+    }
+
+    /// Issue #12: 127 types said only their own name (typify's doc when a schema has no
+    /// description). Every type now carries words from the spec.
+    #[test]
+    fn no_type_is_documented_by_its_name_alone() {
+        let spec = Spec::from_yaml_str(&workspace_spec_text(), SPEC_PATH).unwrap();
+        let generated = generate(&spec, SPEC_PATH).unwrap();
+        let file = syn::parse_file(&generated).unwrap();
+        let types = file
+            .items
+            .iter()
+            .find_map(|it| match it {
+                syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+                _ => None,
+            })
+            .unwrap();
+        let mut bare = Vec::new();
+        let mut checked = 0;
+        for item in &types.1 {
+            let (ident, attrs) = match item {
+                syn::Item::Struct(s) => (&s.ident, &s.attrs),
+                syn::Item::Enum(e) => (&e.ident, &e.attrs),
+                _ => continue,
+            };
+            checked += 1;
+            let first_doc = attrs.iter().find_map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => {
+                    Some(nv.value.to_token_stream().to_string())
+                }
+                _ => None,
+            });
+            match first_doc {
+                Some(d) if d != format!("\"`{ident}`\"") => {}
+                _ => bare.push(ident.to_string()),
+            }
+        }
+        assert!(checked > 200, "{checked}");
+        assert!(bare.is_empty(), "documented by their name only: {bare:?}");
+        assert!(generated.contains(
+            "///Request body of `createBulkCall` (`Client::create_bulk_call`): Create a bulk-call campaign."
+        ));
     }
 
     #[test]

@@ -103,6 +103,9 @@ pub enum Format {
     Human,
     /// `{changes: [...], suggested_bump}`.
     Json,
+    /// A Markdown section for CHANGELOG.md: the suggested bump, then the changes by
+    /// classification with the Rust items they touch.
+    Changelog,
 }
 
 /// Why `spec-diff` could not compare.
@@ -228,6 +231,7 @@ pub fn render(report: &Report, format: Format) -> Result<String, SpecDiffError> 
     Ok(match format {
         Format::Human => report.to_human(),
         Format::Json => report.to_json()?,
+        Format::Changelog => report.to_changelog(),
     })
 }
 

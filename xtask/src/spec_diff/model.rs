@@ -150,7 +150,7 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The verdict, for users of the generated Rust client: does code written against the
     /// previously generated client stop compiling (what `cargo semver-checks` judges, and what
-    /// `cargo xtask semver-agreement` checks)? See [`rust_view`].
+    /// `cargo xtask semver-agreement` checks)? See `rust_view` in this module.
     pub classification: Classification,
     /// For HTTP: can a request or response that worked before fail now (a client of any
     /// language, or code that compiles but sends what the server now refuses)?
@@ -412,11 +412,125 @@ impl Report {
         out
     }
 
+    /// Markdown for CHANGELOG.md (`--format changelog`): what changed in the API for users of
+    /// the client, the bump it implies, and the Rust items each change touches. Documentation
+    /// changes are counted, not listed: they change no code.
+    pub fn to_changelog(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Bump: {} ({}).",
+            self.suggested_bump.as_str(),
+            self.suggested_bump.reason()
+        );
+        if self.changes.is_empty() {
+            out.push_str("\nNo API changes.\n");
+        }
+        for (class, title) in [
+            (Classification::Breaking, "Breaking"),
+            (Classification::NonBreaking, "Added and relaxed"),
+        ] {
+            let changes: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|c| c.classification == class)
+                .collect();
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n#### {title}\n");
+            for c in changes {
+                let place = match (&c.operation, c.location.is_empty()) {
+                    (Some(op), true) => format!("`{op}`"),
+                    (Some(op), false) => format!("`{op}` `{}`", c.location),
+                    (None, _) => format!("`{}`", c.location),
+                };
+                let _ = write!(out, "- {place}: {}", c.message);
+                if c.http != c.classification {
+                    let _ = write!(out, " (HTTP: {})", c.http.label().to_lowercase());
+                }
+                if !c.rust_items.is_empty() {
+                    let items: Vec<String> =
+                        c.rust_items.iter().map(|i| format!("`{i}`")).collect();
+                    let _ = write!(out, "; {}", items.join(", "));
+                }
+                out.push('\n');
+            }
+        }
+        let docs = self.count(Classification::Documentation);
+        if docs > 0 {
+            let _ = writeln!(
+                out,
+                "\n#### Documentation\n\n- {docs} change(s) to descriptions, examples or notes (`cargo xtask spec-diff` lists them)."
+            );
+        }
+        for w in &self.warnings {
+            let _ = writeln!(out, "\nWarning: {w}");
+        }
+        out
+    }
+
     /// JSON output (pretty-printed, with a final newline).
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self).map(|mut s| {
             s.push('\n');
             s
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(classification: Classification, http: Classification, message: &str) -> Change {
+        Change {
+            kind: ChangeKind::ResponseFieldRemoved,
+            classification,
+            http,
+            operation: Some("getBulkCall".into()),
+            location: "200 /details/name".into(),
+            from: None,
+            to: None,
+            message: message.into(),
+            rust_items: vec!["types::BulkCallDetail::name".into()],
+        }
+    }
+
+    #[test]
+    fn the_changelog_section_states_the_bump_and_groups_the_changes() {
+        let report = Report::new(
+            vec![
+                change(
+                    Classification::Breaking,
+                    Classification::Breaking,
+                    "field removed",
+                ),
+                change(
+                    Classification::NonBreaking,
+                    Classification::Breaking,
+                    "field added",
+                ),
+                change(
+                    Classification::Documentation,
+                    Classification::Documentation,
+                    "description changed",
+                ),
+            ],
+            vec![],
+        );
+        let md = report.to_changelog();
+        assert!(md.starts_with("Bump: major ("), "{md}");
+        assert!(
+            md.contains("#### Breaking\n\n- `getBulkCall` `200 /details/name`: field removed; `types::BulkCallDetail::name`\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("#### Added and relaxed\n\n- `getBulkCall` `200 /details/name`: field added (HTTP: breaking)"),
+            "{md}"
+        );
+        assert!(md.contains("- 1 change(s) to descriptions"), "{md}");
+        let none = Report::new(vec![], vec![]).to_changelog();
+        assert_eq!(none, "Bump: none (no changes).\n\nNo API changes.\n");
     }
 }

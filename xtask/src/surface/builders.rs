@@ -76,7 +76,7 @@ fn client_method(op: &Operation) -> TokenStream {
         doc.push_str("\n\n");
     }
     if let Some(description) = &op.description {
-        doc.push_str(description.trim_end());
+        doc.push_str(&super::link_bare_urls(description.trim_end()));
         doc.push_str("\n\n");
     }
     doc.push_str(&format!(
@@ -214,7 +214,8 @@ fn setter_doc(op: &Operation, setter: &str) -> String {
     if setter == "body" {
         let mut doc = op
             .body_description
-            .clone()
+            .as_deref()
+            .map(super::link_bare_urls)
             .unwrap_or_else(|| "The request body.".into());
         doc.push_str("\n\nReplaces the whole body.");
         return doc;
@@ -228,7 +229,7 @@ fn setter_doc(op: &Operation, setter: &str) -> String {
     let Some(p) = op.params.iter().find(|p| p.rust_name == setter) else {
         return format!("Sets `{setter}`.");
     };
-    let mut doc = p.description.clone().unwrap_or_default();
+    let mut doc = super::link_bare_urls(p.description.as_deref().unwrap_or_default());
     if !doc.is_empty() {
         doc.push_str("\n\n");
     }

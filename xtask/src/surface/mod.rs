@@ -3,6 +3,8 @@
 //! - [`types`]: forward-compatible string enums and non-exhaustive structs in `mod types`;
 //! - [`builders`]: `omnidim::builder`, one request builder per operation, and the
 //!   `omnidim::Client` methods that create them;
+//! - [`describe`] (before progenitor runs): doc text for the types the spec leaves without a
+//!   description, from the words around them;
 //! - [`tables`]: `OPERATIONS` (operationId, Rust name, method, path, tags, parameters),
 //!   `roundtrip_success_body`, the schemars functions and `Client::call_operation`;
 //! - [`limits`]: `REQUEST_LIMITS`, the spec's request limits the client checks before sending.
@@ -11,6 +13,7 @@
 //! wrappers forward to them.
 
 mod builders;
+pub mod describe;
 mod limits;
 mod progenitor;
 mod tables;
@@ -188,6 +191,36 @@ fn match_spec(spec: &Spec, raw: Vec<RawOperation>) -> Result<Vec<Operation>, Str
     Ok(out)
 }
 
+/// Spec text as rustdoc reads it: a bare `https://...` becomes `<https://...>`, a link (rustdoc
+/// warns on bare URLs, and a reader wants to click them). URLs inside code spans, angle
+/// brackets or Markdown links are left alone; trailing punctuation stays outside the link.
+pub fn link_bare_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let starts_url = !in_code && (rest.starts_with("https://") || rest.starts_with("http://"));
+        let quoted = out.ends_with('<') || out.ends_with("](");
+        if starts_url && !quoted {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if c == '`' {
+            in_code = !in_code;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// The identifier progenitor gives a parameter (`Idempotency-Key` -> `idempotency_key`).
 fn sanitize(name: &str) -> String {
     let s = name
@@ -200,5 +233,24 @@ fn sanitize(name: &str) -> String {
             format!("{s}_")
         }
         _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bare_urls_become_links() {
+        use super::link_bare_urls as l;
+        assert_eq!(
+            l("see https://docs.omnidim.io/x. Then"),
+            "see <https://docs.omnidim.io/x>. Then"
+        );
+        assert_eq!(l("(https://a.io/b)"), "(<https://a.io/b>)");
+        assert_eq!(l("[a](https://a.io/b)"), "[a](https://a.io/b)");
+        assert_eq!(
+            l("`https://a.io` and <https://b.io>"),
+            "`https://a.io` and <https://b.io>"
+        );
+        assert_eq!(l("é http://x.io"), "é <http://x.io>");
     }
 }

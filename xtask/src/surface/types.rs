@@ -17,7 +17,7 @@
 //!   `schemars` feature, for the client-surface snapshots.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 struct StringEnum {
     ident: syn::Ident,
@@ -37,6 +37,8 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
         .ok_or("progenitor's output has no `mod types`")?;
     let items = &mut module.content.as_mut().ok_or("`mod types` is empty")?.1;
 
+    document_from_uses(items);
+    document_the_rest(items);
     let enums: Vec<StringEnum> = items
         .iter()
         .filter_map(|it| match it {
@@ -239,6 +241,243 @@ fn forward_compatible(e: &StringEnum) -> TokenStream {
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 crate::forward_compat::string_enum_schema(Self::VALUES)
             }
+        }
+    }
+}
+
+/// The text of the `#[doc = ".."]` attributes, lines joined with `\n`.
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The type idents a type mentions (`Option<Vec<X>>` -> `Option`, `Vec`, `X`).
+fn mentioned(ty: &syn::Type, out: &mut Vec<String>) {
+    if let syn::Type::Path(p) = ty {
+        for seg in &p.path.segments {
+            out.push(seg.ident.to_string());
+            if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
+                for arg in &args.args {
+                    if let syn::GenericArgument::Type(t) = arg {
+                        mentioned(t, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A type that typify could only document with its own name (its schema has no description
+/// that reaches the type: progenitor moves a nullable union's description to the `Option`
+/// around it) takes the doc of the first field that holds it: ``The `x` field of [`Agent`]:
+/// <the field's doc>``. `surface::describe` gives most types words before progenitor runs;
+/// this catches what it cannot reach. Returns how many types it documented.
+fn document_from_uses(items: &mut [syn::Item]) -> usize {
+    let name_only = |ident: &syn::Ident, attrs: &[syn::Attribute]| {
+        let text = doc_text(attrs);
+        text.is_empty() || text == format!("`{ident}`")
+    };
+    let mut bare: Vec<String> = items
+        .iter()
+        .filter_map(|it| match it {
+            syn::Item::Struct(s) if name_only(&s.ident, &s.attrs) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) if name_only(&e.ident, &e.attrs) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for it in items.iter() {
+        let syn::Item::Struct(s) = it else { continue };
+        let syn::Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        for f in &fields.named {
+            let (Some(field), text) = (&f.ident, doc_text(&f.attrs)) else {
+                continue;
+            };
+            let mut names = Vec::new();
+            mentioned(&f.ty, &mut names);
+            for n in names {
+                if let Some(pos) = bare.iter().position(|b| *b == n) {
+                    let field = field.to_string();
+                    let field = field.strip_prefix("r#").unwrap_or(&field);
+                    let doc = if text.trim().is_empty() {
+                        format!(
+                            "The `{field}` field of [`{0}`](crate::types::{0}).",
+                            s.ident
+                        )
+                    } else {
+                        format!(
+                            "The `{field}` field of [`{0}`](crate::types::{0}): {1}",
+                            s.ident,
+                            text.trim()
+                        )
+                    };
+                    docs.push((bare.swap_remove(pos), doc));
+                }
+            }
+        }
+    }
+    for it in items.iter_mut() {
+        let (ident, attrs) = match it {
+            syn::Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            syn::Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => continue,
+        };
+        if let Some((_, doc)) = docs.iter().find(|(n, _)| *n == ident) {
+            attrs.retain(|a| !a.path().is_ident("doc"));
+            attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
+    }
+    docs.len()
+}
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
+}
+
+fn push_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+}
+
+/// Docs for what typify leaves bare, so that `#![deny(missing_docs)]` covers the generated code
+/// too: fields the spec says nothing about, `builder()`, the variants of untagged unions, and
+/// typify's builders (`types::builder`) with their setters, which repeat the field's doc.
+fn document_the_rest(items: &mut [syn::Item]) {
+    // Type -> the first paragraph of its doc, for fields that hold it.
+    let type_docs: Vec<(String, String)> = items
+        .iter()
+        .filter_map(|it| match it {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), doc_text(&s.attrs))),
+            syn::Item::Enum(e) => Some((e.ident.to_string(), doc_text(&e.attrs))),
+            _ => None,
+        })
+        .filter_map(|(ident, doc)| {
+            let first = doc
+                .split("\n\n")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            (!first.is_empty()).then_some((ident, first))
+        })
+        .collect();
+    // (type, field) -> the field's doc, for the setters.
+    let mut field_docs: Vec<(String, String, String)> = Vec::new();
+    for it in items.iter_mut() {
+        match it {
+            syn::Item::Struct(s) => {
+                let ty = s.ident.to_string();
+                let tuple = matches!(s.fields, syn::Fields::Unnamed(_));
+                for f in s.fields.iter_mut() {
+                    if tuple && !has_doc(&f.attrs) {
+                        push_doc(&mut f.attrs, "The value itself.");
+                    }
+                    if !has_doc(&f.attrs) {
+                        // A field the spec says nothing about may hold a type it does describe.
+                        let mut names = Vec::new();
+                        mentioned(&f.ty, &mut names);
+                        let text = names
+                            .iter()
+                            .find_map(|n| type_docs.iter().find(|(t, _)| t == n))
+                            .map(|(t, d)| format!("[`{t}`](crate::types::{t}): {d}"))
+                            .unwrap_or_else(|| "Not described by the spec.".to_string());
+                        push_doc(&mut f.attrs, &text);
+                    }
+                    if let Some(ident) = &f.ident {
+                        field_docs.push((ty.clone(), ident.to_string(), doc_text(&f.attrs)));
+                    }
+                }
+            }
+            syn::Item::Enum(e) => {
+                // Unit variants are string enum values: `forward_compatible` documents them
+                // with their wire value.
+                for v in e
+                    .variants
+                    .iter_mut()
+                    .filter(|v| !has_doc(&v.attrs) && !matches!(v.fields, syn::Fields::Unit))
+                {
+                    let text = match v.ident.to_string().as_str() {
+                        "Boolean" => "The value as a JSON boolean.".to_string(),
+                        "String" => "The value as a JSON string.".to_string(),
+                        "Integer" => "The value as a JSON integer.".to_string(),
+                        "Number" => "The value as a JSON number.".to_string(),
+                        "Object" => "The value as a JSON object.".to_string(),
+                        "Array" => "The value as a JSON array.".to_string(),
+                        other => format!("The `{other}` form of the value."),
+                    };
+                    push_doc(&mut v.attrs, &text);
+                }
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                let ty = i.self_ty.to_token_stream().to_string();
+                for f in i.items.iter_mut() {
+                    if let syn::ImplItem::Fn(f) = f
+                        && f.sig.ident == "builder"
+                        && !has_doc(&f.attrs)
+                    {
+                        let text = format!(
+                            "A builder of [`{ty}`]: set the fields by name, then convert it with \
+                             `try_into()` (a required field left unset is an error, not a panic)."
+                        );
+                        push_doc(&mut f.attrs, &text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(builders) = items.iter_mut().find_map(|it| match it {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|c| &mut c.1),
+        _ => None,
+    }) else {
+        return;
+    };
+    for it in builders.iter_mut() {
+        match it {
+            syn::Item::Struct(s) if !has_doc(&s.attrs) => {
+                let text = format!(
+                    "Builder of [`super::{0}`] (from [`super::{0}::builder`]); `try_into()` makes \
+                     the value.",
+                    s.ident
+                );
+                push_doc(&mut s.attrs, &text);
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                let ty = i.self_ty.to_token_stream().to_string();
+                for f in i.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = f else { continue };
+                    if has_doc(&f.attrs) {
+                        continue;
+                    }
+                    let name = f.sig.ident.to_string();
+                    let doc = field_docs
+                        .iter()
+                        .find(|(t, n, _)| *t == ty && *n == name)
+                        .map(|(_, _, d)| d.trim().to_string())
+                        .unwrap_or_default();
+                    let shown = name.strip_prefix("r#").unwrap_or(&name);
+                    let text = if doc.is_empty() {
+                        format!("Sets [`{shown}`](super::{ty}::{shown}).")
+                    } else {
+                        format!("Sets [`{shown}`](super::{ty}::{shown}): {doc}")
+                    };
+                    push_doc(&mut f.attrs, &text);
+                }
+            }
+            _ => {}
         }
     }
 }
