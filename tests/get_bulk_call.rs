@@ -127,7 +127,10 @@ async fn an_error_status_names_the_operation_and_keeps_the_api_body() {
         other => panic!("expected Error::Api, got {other:?}"),
     }
     let text = err.to_string();
-    assert_eq!(text, "getBulkCall: HTTP 404: not_found");
+    assert_eq!(
+        text,
+        "getBulkCall: HTTP 404: not_found: Bulk call not found"
+    );
     assert!(!format!("{err:?}").contains(KEY));
 }
 

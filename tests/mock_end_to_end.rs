@@ -6,64 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use omnidim::{Client, ResponseValidation, Severity};
 use omnidim_mock::MockServer;
-use omnidim_spec::sample::sample;
+use omnidim_tests::arguments;
 use serde_json::{Map, Value};
-
-/// Arguments for `Client::call_operation`: required and path parameters sampled from their
-/// schemas, the body from the spec's request example or sampled from its schema.
-fn arguments(spec: &omnidim_spec::Spec, operation_id: &str) -> Map<String, Value> {
-    let doc = spec.document();
-    let op = spec.operation(operation_id).unwrap();
-    let op_value = doc.pointer(&op.pointer).unwrap();
-    let item = doc.pointer(op.pointer.rsplit_once('/').unwrap().0).unwrap();
-    let mut args = Map::new();
-    for holder in [item, op_value] {
-        for p in holder
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let p = spec.deref(p).unwrap();
-            let required = p["required"].as_bool() == Some(true) || p["in"] == "path";
-            if required {
-                let name = p["name"].as_str().unwrap().to_lowercase().replace('-', "_");
-                args.insert(name, sample(spec, &p["schema"]));
-            }
-        }
-    }
-    if let Some(body) = op_value.get("requestBody").and_then(|b| spec.deref(b))
-        && let Some((_, media)) = body["content"]
-            .as_object()
-            .and_then(|c| c.iter().find(|(k, _)| k.contains("json")))
-    {
-        let mut value = media
-            .get("example")
-            .cloned()
-            .unwrap_or_else(|| sample(spec, &media["schema"]));
-        phone_numbers(&mut value);
-        args.insert("body".into(), value);
-    }
-    args
-}
-
-/// The spec types phone numbers as plain strings; the client checks the documented E.164 form
-/// before sending, so sampled numbers get a real one.
-fn phone_numbers(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                if matches!(k.as_str(), "to_number" | "phone_number") && x.is_string() {
-                    *x = Value::String("+15551234567".into());
-                } else {
-                    phone_numbers(x);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(phone_numbers),
-        _ => {}
-    }
-}
 
 #[tokio::test]
 async fn every_operation_through_the_typed_client_validates_against_the_spec() {

@@ -5,6 +5,10 @@ use std::fmt;
 /// Its `Debug` and `Display` print `ApiKey(<redacted>)`, so a key can sit in a config struct
 /// that gets logged without leaking. The key is only ever read to build the `Authorization`
 /// header, which is marked sensitive.
+///
+/// Any string converts; the rules are checked when the client is built
+/// ([`crate::ClientBuilder::build`]): at least 8 characters after trimming, no whitespace
+/// inside, only characters an HTTP header can carry.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 

@@ -74,6 +74,11 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client configured from the environment: `OMNIDIM_API_KEY` (required) and
     /// `OMNIDIM_BASE_URL` (optional, default [`DEFAULT_BASE_URL`]).
+    ///
+    /// The key must be at least 8 characters with no whitespace inside it (surrounding
+    /// whitespace, e.g. a trailing newline from a secrets file, is removed); otherwise this fails
+    /// with [`ConfigError::InvalidApiKey`] before anything is sent. An unset or empty variable is
+    /// [`ConfigError::MissingApiKey`].
     pub fn from_env() -> Result<Self, ConfigError> {
         let key = std::env::var(ENV_API_KEY)
             .ok()
@@ -91,7 +96,8 @@ impl Client {
         builder.build()
     }
 
-    /// A client for the production API with this key and default settings.
+    /// A client for the production API with this key and default settings. The key rules of
+    /// [`ClientBuilder::api_key`] apply: at least 8 characters, no whitespace inside.
     pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, ConfigError> {
         Self::builder().api_key(api_key).build()
     }
@@ -157,8 +163,10 @@ impl ClientBuilder {
     }
 
     /// The API key, sent as `Authorization: Bearer <key>`. At least 8 characters, no whitespace
-    /// (the official SDK refuses shorter keys too); [`ClientBuilder::build`] says which rule a
-    /// key breaks, never the key.
+    /// inside it, only characters an HTTP header can carry (the official SDK refuses shorter keys
+    /// too, so a shorter one is a mistake the API would answer with 401);
+    /// [`ClientBuilder::build`] says which rule a key breaks ([`ConfigError::InvalidApiKey`]),
+    /// never the key. Surrounding whitespace is removed.
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -230,6 +238,10 @@ impl ClientBuilder {
     }
 
     /// Check the configuration and build the client. Nothing is sent.
+    ///
+    /// Fails with [`ConfigError::MissingApiKey`] without a key, [`ConfigError::InvalidApiKey`]
+    /// for a key shorter than 8 characters or with whitespace inside, and
+    /// [`ConfigError::InsecureBaseUrl`] for plain `http` to a host that is not loopback.
     pub fn build(self) -> Result<Client, ConfigError> {
         let key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         validate_key(&key)?;

@@ -18,7 +18,10 @@ pub enum ConfigError {
         crate::ENV_API_KEY
     )]
     MissingApiKey,
-    /// The API key cannot be right (the key itself is never printed).
+    /// The API key cannot be right (the key itself is never printed): shorter than 8
+    /// characters (the official Python SDK refuses such keys before sending them, and so does
+    /// this client), containing whitespace inside it, or characters that an HTTP header cannot
+    /// carry. Whitespace around the key is removed first (see [`crate::ApiKey::new`]).
     #[error("invalid API key: {0}")]
     InvalidApiKey(&'static str),
     /// The base URL does not parse.
@@ -53,6 +56,30 @@ pub enum ConfigError {
     /// reqwest refused the HTTP client configuration.
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
+    /// Response validation could not be set up: the spec given to
+    /// [`crate::ResponseValidation`] does not load or compile (feature `validation`). Boxed:
+    /// keeps the error small.
+    #[cfg(feature = "validation")]
+    #[error("cannot set up response validation: {0}")]
+    Validator(#[source] Box<omnidim_validator::ValidatorError>),
+}
+
+/// `?` on [`crate::ResponseValidation::embedded`] (or any `Validator` constructor) in a function
+/// that returns [`ConfigError`].
+#[cfg(feature = "validation")]
+impl From<omnidim_validator::ValidatorError> for ConfigError {
+    fn from(e: omnidim_validator::ValidatorError) -> Self {
+        ConfigError::Validator(Box::new(e))
+    }
+}
+
+/// `?` on [`crate::ResponseValidation::embedded`] in a function that returns [`Error`]: a
+/// [`ConfigError::Validator`] inside [`Error::Config`].
+#[cfg(feature = "validation")]
+impl From<omnidim_validator::ValidatorError> for Error {
+    fn from(e: omnidim_validator::ValidatorError) -> Self {
+        Error::Config(e.into())
+    }
 }
 
 /// The error body the API sends with an error status.
@@ -83,6 +110,30 @@ impl ApiErrorBody {
             .or(self.error.as_deref())
             .or(self.message.as_deref())
     }
+
+    /// Every text the body carries, each once, joined with `: `: `error` (usually a short
+    /// code), then `error_description`, then `message`. This is what [`Error::Api`] displays:
+    /// a code alone (`not_found`) says less than the message beside it (`Bulk call not found`).
+    pub fn summary(&self) -> Option<String> {
+        let mut parts: Vec<&str> = Vec::with_capacity(3);
+        for text in [&self.error, &self.error_description, &self.message]
+            .into_iter()
+            .flatten()
+            .map(|t| t.trim())
+        {
+            if !text.is_empty() && !parts.contains(&text) {
+                parts.push(text);
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(": "))
+    }
+}
+
+/// `: <summary>` of an error body, or nothing.
+fn api_summary(body: Option<&ApiErrorBody>) -> String {
+    body.and_then(ApiErrorBody::summary)
+        .map(|t| format!(": {t}"))
+        .unwrap_or_default()
 }
 
 /// What went wrong with a request.
@@ -94,7 +145,7 @@ pub enum Error {
     Config(#[from] ConfigError),
 
     /// The API answered with a status that is not the documented success.
-    #[error("{operation}: HTTP {status}{}{}", body.as_deref().and_then(ApiErrorBody::text).map(|t| format!(": {t}")).unwrap_or_default(), if *documented { "" } else { " (status not documented for this operation)" })]
+    #[error("{operation}: HTTP {status}{}{}", api_summary(body.as_deref()), if *documented { "" } else { " (status not documented for this operation)" })]
     Api {
         /// The spec's operationId.
         operation: &'static str,
@@ -111,7 +162,11 @@ pub enum Error {
     },
 
     /// The request did not get an answer: connection refused or reset, TLS failure, timeout.
-    #[error("{operation}: {kind}: {source}")]
+    ///
+    /// Display ends with the innermost cause (`Connection refused (os error 111)`, a DNS or
+    /// certificate error): reqwest's own text only says "error sending request", and the reason
+    /// is several `source()` levels down, where most loggers never look.
+    #[error("{operation}: {kind}: {source}{}", root_cause_suffix(source))]
     Transport {
         /// The spec's operationId.
         operation: &'static str,
@@ -147,7 +202,7 @@ pub enum Error {
     /// Strict response validation found the success response not matching the spec
     /// (feature `validation`, `ResponseValidation::strict(true)`).
     #[cfg(feature = "validation")]
-    #[error("{operation}: HTTP {status}: response rejected by strict validation: {} error finding(s), first: {}", report.count(omnidim_validator::Severity::Error), report.first_error().map(|f| format!("{} {}", f.instance, f.message)).unwrap_or_default())]
+    #[error("{operation}: HTTP {status}: response rejected by strict validation: {} error finding(s), first: {}", report.count(omnidim_validator::Severity::Error), report.first_error().map(|f| format!("{} {}", if f.instance.is_empty() { "(body)" } else { &f.instance }, f.message)).unwrap_or_default())]
     ResponseRejected {
         /// The spec's operationId.
         operation: &'static str,
@@ -353,6 +408,25 @@ impl Error {
     }
 }
 
+/// `": <innermost cause>"` of an error's `source()` chain, or nothing when the error has no
+/// source or its text already ends with the cause's. The chain is bounded (a cyclic `source()`
+/// would otherwise loop forever).
+fn root_cause_suffix(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = None;
+    let mut next = error.source();
+    for _ in 0..32 {
+        let Some(e) = next else { break };
+        root = Some(e);
+        next = e.source();
+    }
+    match root.map(|e| e.to_string()) {
+        Some(text) if !text.is_empty() && !error.to_string().ends_with(&text) => {
+            format!(": {text}")
+        }
+        _ => String::new(),
+    }
+}
+
 fn transport_kind(e: &reqwest::Error, fallback: TransportKind) -> TransportKind {
     if e.is_timeout() {
         TransportKind::Timeout
@@ -420,6 +494,35 @@ mod tests {
         );
     }
 
+    /// A closed loopback port: the error's text names the OS cause, not only "error sending
+    /// request" (the cause is four `source()` levels down in reqwest).
+    #[tokio::test]
+    async fn a_transport_error_shows_its_root_cause() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = crate::Client::builder()
+            .api_key("sk-test-0123456789")
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .retry_policy(crate::RetryPolicy::none())
+            .build()
+            .unwrap();
+        let err = client
+            .get_bulk_call()
+            .bulk_call_id(314)
+            .send()
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Transport { .. }), "{text}");
+        let os = std::io::Error::from(std::io::ErrorKind::ConnectionRefused).to_string();
+        assert!(
+            text.to_lowercase().contains("connection refused"),
+            "{text} (expected the OS cause, like {os:?})"
+        );
+        assert!(!text.contains("sk-test"), "{text}");
+    }
+
     #[test]
     fn byte_offsets_follow_lines() {
         let body = b"{\n  \"a\": tru";
@@ -435,6 +538,22 @@ mod tests {
     fn excerpts_are_bounded() {
         let long = vec![b'x'; 10_000];
         assert!(excerpt(&long).len() <= BODY_EXCERPT_BYTES + 3);
+    }
+
+    #[test]
+    fn error_body_summary_has_every_text_once() {
+        let b: ApiErrorBody =
+            serde_json::from_str(r#"{"error":"not_found","message":"Bulk call not found","x":1}"#)
+                .unwrap();
+        assert_eq!(
+            b.summary().as_deref(),
+            Some("not_found: Bulk call not found")
+        );
+        let b: ApiErrorBody =
+            serde_json::from_str(r#"{"error":"bad key","error_description":"bad key"}"#).unwrap();
+        assert_eq!(b.summary().as_deref(), Some("bad key"));
+        let b: ApiErrorBody = serde_json::from_str(r#"{"message":"  ","x":1}"#).unwrap();
+        assert_eq!(b.summary(), None);
     }
 
     #[test]

@@ -11,10 +11,13 @@
 //! ignores the page parameter would otherwise be paged forever) and when the client's page
 //! budget ([`crate::ClientBuilder::max_pages`]) is spent.
 //!
-//! ```no_run
-//! # async fn demo(client: omnidim::Client) -> Result<(), omnidim::Error> {
+//! ```
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = omnidim_mock::MockServer::start().await?;
+//! # let client = omnidim::Client::builder().api_key("sk-test-0123456789").base_url(mock.base_url()).build()?;
 //! use futures_util::TryStreamExt;
 //! let campaigns: Vec<_> = client.fetch_bulk_calls().pagesize(50).stream().try_collect().await?;
+//! assert!(!campaigns.is_empty()); // the mock answers with the documented example page
 //! # Ok(()) }
 //! ```
 

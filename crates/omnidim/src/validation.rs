@@ -1,9 +1,9 @@
 //! Opt-in checking of every response against the spec (cargo feature `validation`).
 //!
-//! ```no_run
-//! # fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # fn main() -> Result<(), omnidim::Error> {
 //! let client = omnidim::Client::builder()
-//!     .api_key("sk-...")
+//!     .api_key("sk-0123456789")
 //!     .validate_responses(
 //!         omnidim::ResponseValidation::embedded()?
 //!             .on_report(|report| eprintln!("{report}"))
@@ -20,7 +20,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-pub use omnidim_validator::{Finding, Report, Severity, Validator};
+pub use omnidim_validator::{Finding, Report, Severity, Validator, ValidatorError};
 
 type Callback = Arc<dyn Fn(&Report) + Send + Sync>;
 
@@ -44,7 +44,10 @@ impl fmt::Debug for ResponseValidation {
 
 impl ResponseValidation {
     /// Validate against the spec built into `omnidim-validator`.
-    pub fn embedded() -> Result<Self, omnidim_validator::ValidatorError> {
+    ///
+    /// The error converts into [`crate::ConfigError`] and [`crate::Error`], so `?` works in a
+    /// function returning either.
+    pub fn embedded() -> Result<Self, ValidatorError> {
         Ok(Self::with_validator(Validator::embedded()?))
     }
 

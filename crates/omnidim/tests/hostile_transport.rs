@@ -140,3 +140,101 @@ fn proxy_child() {
         .unwrap();
     assert_eq!(campaign.status.as_deref(), Some("success"));
 }
+
+/// Plain http is accepted only where the URL's host *is* loopback after parsing (as the
+/// connection will use it), whatever the spelling; everything that only looks like it is
+/// refused.
+#[test]
+fn plain_http_is_refused_for_every_non_loopback_trick() {
+    let build = |url: &str| Client::builder().api_key(KEY).base_url(url).build();
+    for refused in [
+        "http://127.0.0.1.evil.com/api",
+        "http://localhost.evil.com/api",
+        "http://evil.com#@127.0.0.1/",
+        "http://evil.com?@127.0.0.1/",
+        "http://127.0.0.1@evil.com/",
+        "http://user:pass@127.0.0.1/",
+        "http://[::ffff:7f00:1]/",
+        "http://10.0.0.1/",
+        "http://169.254.169.254/",
+        "http://0.0.0.0/",
+        "http://localhost./",
+    ] {
+        let err = build(refused).expect_err(refused);
+        let text = err.to_string();
+        assert!(!text.contains("pass"), "{refused}: {text}");
+    }
+    for accepted in [
+        "http://127.0.0.1:9/api",
+        "http://127.1:9/",
+        "http://0x7f.1:9/",
+        "http://2130706433:9/",
+        "http://LOCALHOST:9/",
+        "http://[::1]:9/",
+    ] {
+        let client = build(accepted).unwrap_or_else(|e| panic!("{accepted}: {e}"));
+        let host = url::Url::parse(client.base_url()).unwrap();
+        assert!(
+            matches!(host.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+            "{accepted} -> {}",
+            client.base_url()
+        );
+    }
+}
+
+/// The client never follows a redirect, so the key never goes to the redirect's host.
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"success"}"#))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/calls/bulk_call/314", elsewhere.uri()),
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let err = client
+        .get_bulk_call()
+        .bulk_call_id(314)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(302), "{err:?}");
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+/// A `Retry-After` of 10^9 seconds or a date in the year 9999 ends the retries at once: the
+/// answer comes back after one request instead of a sleep past the retry budget.
+#[tokio::test]
+async fn far_retry_afters_never_outlast_the_retry_budget() {
+    for retry_after in ["1000000000", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503).insert_header("retry-after", retry_after))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .api_key(KEY)
+            .base_url(server.uri())
+            .build()
+            .unwrap();
+        let result = tokio::time::timeout(
+            Duration::from_secs(10),
+            client.get_bulk_call().bulk_call_id(1).send(),
+        )
+        .await
+        .expect("no sleep past the budget");
+        assert_eq!(result.unwrap_err().status(), Some(503), "{retry_after}");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+}
