@@ -6,6 +6,8 @@
 //! [`NodeKind::Fallback`]: its value is buffered and handed to the `jsonschema` crate, so every
 //! schema is checked with 2020-12 semantics, the common ones without building a DOM.
 
+use std::sync::atomic::AtomicU32;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
@@ -139,6 +141,14 @@ pub(crate) struct Property {
     /// Listed in the schema's `x-omnidim-may-be-absent`: the published examples show the API
     /// leaving it out, so its absence is no drift warning.
     pub may_be_absent: bool,
+    /// The name appears in JSON as its bytes between quotes (no `"`, `\\` or control character),
+    /// so the fast scanner can match it against the input directly (`stream/scan.rs`).
+    pub plain: bool,
+    /// The index of the property that followed this one in the last object checked (at first
+    /// the next one in the schema): the scanner's guess for the next key. API responses list
+    /// keys in a stable order, so after the first response nearly every guess is right. Shared
+    /// by every run (a relaxed atomic: a stale guess only costs a lookup).
+    pub next: AtomicU32,
 }
 
 /// Vendor extension: keys the API is known to send (the published examples show them) that the
@@ -178,6 +188,15 @@ pub(crate) struct Checks {
     pub any_of: Vec<NodeId>,
     /// Any of enum/const, numeric bounds, length bounds (precomputed for the scalar fast path).
     pub scalar_constraints: bool,
+    /// Scalar kinds (`TypeSet` bits: NULL, BOOLEAN, NUMBER, STRING) that pass this node whatever
+    /// their value: the scanner checks their syntax only ([`Arena::finish`] computes it).
+    pub fast_scalars: u8,
+    /// An object (array) is checked entry by entry, not buffered: no `oneOf`/`anyOf`, and the
+    /// type allows it.
+    pub streams_object: bool,
+    pub streams_array: bool,
+    /// The scanner's guess for the first key of an object (see [`Property::next`]).
+    pub first_key: AtomicU32,
 }
 
 impl Checks {
@@ -304,6 +323,75 @@ impl Arena {
                 c.any_of.iter_mut().for_each(r);
             }
         }
+        let fast: Vec<u8> = self.nodes.iter().map(|n| self.fast_scalars(n)).collect();
+        for (node, fast) in self.nodes.iter_mut().zip(fast) {
+            if let NodeKind::Checks(c) = &mut node.kind {
+                let composition = !c.one_of.is_empty() || !c.any_of.is_empty();
+                c.fast_scalars = fast;
+                c.streams_object =
+                    !composition && c.types.is_none_or(|t| t.may_allow(TypeSet::OBJECT));
+                c.streams_array =
+                    !composition && c.types.is_none_or(|t| t.may_allow(TypeSet::ARRAY));
+            }
+        }
+    }
+
+    /// The scalar kinds `node` accepts on their kind alone (see [`Checks::fast_scalars`]).
+    ///
+    /// Exact, never optimistic: a kind is in the set only when no value of it can fail. With
+    /// `oneOf`/`anyOf`, every branch must be a bare `type` (the `oneOf: [{type: X}, {type:
+    /// 'null'}]` of nullable fields) whose answer does not depend on integrality.
+    fn fast_scalars(&self, node: &Node) -> u8 {
+        const KINDS: [u8; 4] = [
+            TypeSet::NULL,
+            TypeSet::BOOLEAN,
+            TypeSet::NUMBER,
+            TypeSet::STRING,
+        ];
+        let NodeKind::Checks(c) = &node.kind else {
+            return 0;
+        };
+        if c.scalar_constraints {
+            return 0;
+        }
+        // Whether `types` surely accepts (Some(true)) or surely rejects (Some(false)) `kind`,
+        // whatever the value; None when integrality decides.
+        let decides = |types: Option<TypeSet>, kind: u8| -> Option<bool> {
+            let Some(t) = types else { return Some(true) };
+            let (a, b) = (t.allows(kind, false), t.allows(kind, true));
+            (a == b).then_some(a)
+        };
+        let branch_types = |branches: &[NodeId]| -> Option<Vec<Option<TypeSet>>> {
+            branches
+                .iter()
+                .map(|&b| match &self.node(self.resolve(b)).kind {
+                    NodeKind::Checks(bc) if bc.is_type_only() => Some(bc.types),
+                    NodeKind::Any => Some(None),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (Some(one), Some(any)) = (branch_types(&c.one_of), branch_types(&c.any_of)) else {
+            return 0;
+        };
+        let mut mask = 0;
+        for kind in KINDS {
+            if decides(c.types, kind) != Some(true) {
+                continue;
+            }
+            let one_ok = one.is_empty() || {
+                let verdicts: Option<Vec<bool>> = one.iter().map(|&t| decides(t, kind)).collect();
+                verdicts.is_some_and(|v| v.iter().filter(|&&x| x).count() == 1)
+            };
+            let any_ok = any.is_empty() || {
+                let verdicts: Option<Vec<bool>> = any.iter().map(|&t| decides(t, kind)).collect();
+                verdicts.is_some_and(|v| v.iter().any(|&x| x))
+            };
+            if one_ok && any_ok {
+                mask |= kind;
+            }
+        }
+        mask
     }
 
     fn compile_at(&mut self, doc: &Value, pointer: &str, depth: usize) -> Result<NodeId, String> {
@@ -423,6 +511,8 @@ impl Arena {
                     node,
                     required: required_set.contains(name.as_str()),
                     may_be_absent: may_be_absent.contains(name.as_str()),
+                    plain: !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+                    next: AtomicU32::new(u32::try_from(c.properties.len() + 1).unwrap_or(0)),
                 });
             }
             if c.properties.len() > LOOKUP_THRESHOLD {

@@ -2,9 +2,12 @@
 //! Checks OmniDimension API responses against the spec, fast enough for every response.
 //!
 //! [`Validator`] compiles each (operation, status, media type) response schema of the spec once.
-//! [`Validator::validate`] takes the raw body bytes and checks them *while parsing* (no DOM; see
-//! `stream.rs`), returning a [`Report`] whose findings point into the response (RFC 6901) and into
-//! the spec (`#/components/schemas/...`), with what was expected and what was found.
+//! [`Validator::validate`] takes the raw body bytes and checks them *while parsing* (no DOM): a
+//! scanner walks the bytes once against the compiled schema (`stream/scan.rs`), and leaves
+//! anything unusual (invalid JSON, deep nesting, lone surrogates) to serde_json's parser driving
+//! the same checks (`stream.rs`), whose report is the reference. It returns a [`Report`] whose
+//! findings point into the response (RFC 6901) and into the spec (`#/components/schemas/...`),
+//! with what was expected and what was found.
 //!
 //! Errors are schema violations. Warnings are drift the schema allows: a field the response has but
 //! the spec does not document, and a documented field the response lacks (the reference schemas
@@ -47,7 +50,7 @@ pub use mask::{key_is_secret, key_looks_personal, mask_json, mask_pointer, mask_
 pub use report::{Finding, FindingKind, Report, Severity, Verdict};
 
 use compile::{Arena, NodeId};
-use stream::{Ctx, NodeSeed, Path};
+use stream::{Ctx, NodeSeed, Path, Scanner};
 
 /// Why a validator could not be built or asked.
 #[derive(Debug, thiserror::Error)]
@@ -221,7 +224,13 @@ impl Validator {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<Report, ValidatorError> {
-        self.run(operation_id, status, content_type, Body::Bytes(body))
+        self.run(
+            operation_id,
+            status,
+            content_type,
+            Body::Bytes(body),
+            Path_::Either,
+        )
     }
 
     /// Check an already-parsed body.
@@ -232,7 +241,27 @@ impl Validator {
         content_type: Option<&str>,
         body: &Value,
     ) -> Result<Report, ValidatorError> {
-        self.run(operation_id, status, content_type, Body::Value(body))
+        self.run(
+            operation_id,
+            status,
+            content_type,
+            Body::Value(body),
+            Path_::Either,
+        )
+    }
+
+    /// [`Validator::validate`] by the scanner alone: `None` where it leaves the body to the
+    /// serde_json path (tests prove with it that the fast path really runs).
+    #[cfg(test)]
+    fn validate_by_scanner(&self, operation_id: &str, body: &[u8]) -> Option<Report> {
+        self.run(
+            operation_id,
+            200,
+            None,
+            Body::Bytes(body),
+            Path_::ScannerOnly,
+        )
+        .ok()
     }
 
     fn run(
@@ -241,6 +270,7 @@ impl Validator {
         status: u16,
         content_type: Option<&str>,
         body: Body<'_>,
+        which: Path_,
     ) -> Result<Report, ValidatorError> {
         let entries = self
             .inner
@@ -269,16 +299,12 @@ impl Validator {
         report.matched_response = Some(entry.key.clone());
         let media = match content_type {
             Some(ct) => {
-                let essence = ct
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
-                match select_media(&entry.media, &essence) {
+                let essence = ct.split(';').next().unwrap_or_default().trim();
+                match select_media(&entry.media, essence) {
                     Some(m) => Some(m),
                     None if entry.media.is_empty() => None,
                     None => {
+                        let essence = essence.to_ascii_lowercase();
                         let declared: Vec<&str> =
                             entry.media.iter().map(|(m, _)| m.as_str()).collect();
                         report.findings.push(Finding {
@@ -307,14 +333,15 @@ impl Validator {
             return Ok(report); // nothing to check the body against
         };
         let o = &self.inner.options;
-        let mut ctx = Ctx::new(&self.inner.arena, o.max_findings, o.show_values, o.warnings);
-        let seed = NodeSeed {
-            ctx: &mut ctx,
-            node: *node,
-            path: &Path::ROOT,
-        };
+        let new_ctx = || Ctx::new(&self.inner.arena, o.max_findings, o.show_values, o.warnings);
+        let mut ctx = new_ctx();
         match body {
             Body::Value(v) => {
+                let seed = NodeSeed {
+                    ctx: &mut ctx,
+                    node: *node,
+                    path: &Path::ROOT,
+                };
                 let _ = seed.deserialize(v);
             }
             Body::Bytes(bytes) => {
@@ -332,18 +359,42 @@ impl Validator {
                 }
                 // One UTF-8 check of the whole body: object keys are then read as bytes, without
                 // serde_json's check per key (stream.rs).
-                if let Err(e) = std::str::from_utf8(bytes) {
-                    report.findings = vec![Finding {
-                        kind: FindingKind::InvalidJson,
-                        severity: Severity::Error,
-                        instance: String::new(),
-                        schema: format!("#{}", self.inner.arena.node(*node).pointer),
-                        expected: "a JSON document (UTF-8)".into(),
-                        actual: describe_prefix(bytes),
-                        message: format!("the body is not valid UTF-8 at byte {}", e.valid_up_to()),
-                    }];
-                    return Ok(report);
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        report.findings = vec![Finding {
+                            kind: FindingKind::InvalidJson,
+                            severity: Severity::Error,
+                            instance: String::new(),
+                            schema: format!("#{}", self.inner.arena.node(*node).pointer),
+                            expected: "a JSON document (UTF-8)".into(),
+                            actual: describe_prefix(bytes),
+                            message: format!(
+                                "the body is not valid UTF-8 at byte {}",
+                                e.valid_up_to()
+                            ),
+                        }];
+                        return Ok(report);
+                    }
+                };
+                // The fast path (stream/scan.rs): one walk over the bytes. It leaves anything
+                // unusual (invalid JSON, escapes it cannot pair, deep nesting) to the serde_json
+                // path below, whose report is the reference; when it finishes, its findings are
+                // that report's.
+                if Scanner::new(text).document(&mut ctx, *node).is_ok() {
+                    return Ok(self.finish(report, ctx));
                 }
+                if which == Path_::ScannerOnly {
+                    return Err(ValidatorError::UnknownOperation(
+                        "(the scanner bailed)".into(),
+                    ));
+                }
+                ctx = new_ctx();
+                let seed = NodeSeed {
+                    ctx: &mut ctx,
+                    node: *node,
+                    path: &Path::ROOT,
+                };
                 // serde_json rejects a lone UTF-16 surrogate escape (`"\ud800"`) in a string it
                 // decodes, as the client does, but not in keys read as bytes nor in values it skips:
                 // one scan for `\u` escapes makes the validator agree with the client everywhere.
@@ -392,13 +443,31 @@ impl Validator {
                 }
             }
         }
+        Ok(self.finish(report, ctx))
+    }
+
+    /// The report with the findings of a finished run.
+    fn finish(&self, mut report: Report, ctx: Ctx<'_>) -> Report {
         let found = ctx.finish();
-        report.findings.extend(found.findings);
+        if report.findings.is_empty() {
+            report.findings = found.findings;
+        } else {
+            report.findings.extend(found.findings);
+        }
         report.omitted = found.omitted;
         report.omitted_errors = found.omitted_errors;
         report.sort();
-        Ok(report)
+        report
     }
+}
+
+/// Which path checks a body of bytes: the scanner, falling back to serde_json (always, but in
+/// tests), or the scanner alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path_ {
+    Either,
+    #[cfg_attr(not(test), allow(dead_code))]
+    ScannerOnly,
 }
 
 enum Body<'a> {
@@ -424,15 +493,17 @@ fn select_media<'e>(
     media: &'e [(String, Option<NodeId>)],
     essence: &str,
 ) -> Option<&'e (String, Option<NodeId>)> {
-    let wildcard = essence
-        .split('/')
-        .next()
-        .map(|t| format!("{t}/*"))
-        .unwrap_or_default();
+    // Media types are case-insensitive; compared without allocating (this runs per response).
+    let main_type = essence.split('/').next().unwrap_or_default();
     media
         .iter()
-        .find(|(m, _)| m == essence)
-        .or_else(|| media.iter().find(|(m, _)| *m == wildcard))
+        .find(|(m, _)| m.eq_ignore_ascii_case(essence))
+        .or_else(|| {
+            media.iter().find(|(m, _)| {
+                m.strip_suffix("/*")
+                    .is_some_and(|t| t.eq_ignore_ascii_case(main_type))
+            })
+        })
         .or_else(|| media.iter().find(|(m, _)| m == "*/*"))
 }
 
@@ -512,6 +583,59 @@ mod tests {
     use super::*;
 
     fn is_send_sync<T: Send + Sync + Clone>() {}
+
+    /// The fast path is the path: the scanner checks every success example of the spec without
+    /// handing it to serde_json, its report equal to the serde path's (a `Value`); so does a body
+    /// with errors, with escapes, with keys out of order. Fails when the scanner bails on
+    /// ordinary JSON (planted once: a scanner that bails at every `}` fails here; the fallback
+    /// keeps the verdicts right, so tests of verdicts alone cannot see it).
+    #[test]
+    fn the_scanner_checks_ordinary_bodies_itself() {
+        let spec = Spec::embedded().unwrap();
+        let doc = spec.document();
+        let validator = Validator::from_spec(&spec).unwrap();
+        let sites = omnidim_spec::schema_walk::example_sites(doc);
+        let mut bodies: Vec<(String, serde_json::Value)> = Vec::new();
+        for op in spec.operations() {
+            let id = op.operation_id.clone().unwrap();
+            for r in op.responses.iter().filter(|r| r.status == "200") {
+                for (_, schema) in &r.content {
+                    let Some(schema) = schema else { continue };
+                    for site in sites.iter().filter(|s| &s.schema == schema) {
+                        bodies.push((id.clone(), doc.pointer(&site.example).cloned().unwrap()));
+                    }
+                }
+            }
+        }
+        assert!(bodies.len() >= 20, "{} examples", bodies.len());
+        let (_, bulk) = bodies.iter().find(|(op, _)| op == "getBulkCall").unwrap();
+        let mut odd = bulk.clone();
+        odd["details"]["id"] = serde_json::json!("314");
+        odd["details"]["name"] = serde_json::json!("tab\there \"quoted\" \u{e9} \u{1F600}");
+        odd["details"]["undocumented"] = serde_json::json!({"a": [1, 2.5, -3e2]});
+        let details = odd["details"].as_object_mut().unwrap();
+        let reversed: serde_json::Map<String, serde_json::Value> =
+            std::mem::take(details).into_iter().rev().collect();
+        *details = reversed;
+        bodies.push(("getBulkCall".into(), odd));
+        for (op, value) in &bodies {
+            for bytes in [
+                serde_json::to_vec(value).unwrap(),
+                serde_json::to_vec_pretty(value).unwrap(),
+            ] {
+                let fast = validator
+                    .validate_by_scanner(op, &bytes)
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{op}: the scanner bailed on {}",
+                            String::from_utf8_lossy(&bytes)
+                        )
+                    });
+                let reference = validator.validate_value(op, 200, None, value).unwrap();
+                assert_eq!(fast, reference, "{op}");
+            }
+        }
+    }
 
     #[test]
     fn validator_is_send_sync_and_clone() {

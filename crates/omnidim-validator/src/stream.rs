@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::Ordering::Relaxed;
 
 use rustc_hash::FxHashSet;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
@@ -16,8 +17,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 
 use crate::compile::{Additional, Arena, Checks, NodeId, NodeKind, TypeSet};
+
+mod scan;
 use crate::mask::{Scalar, describe_scalar, describe_value, mask_pointer, show_key};
 use crate::report::{Finding, FindingKind, Severity};
+pub(crate) use scan::Scanner;
 
 /// Findings of one run, with the switches that shape them.
 ///
@@ -38,6 +42,9 @@ pub(crate) struct Ctx<'a> {
     /// An error was seen in verdict-only mode.
     failed: bool,
 }
+
+/// Findings a report holds before its buffer grows by doubling (see [`Ctx::keep`]).
+const SMALL_REPORT: usize = 7;
 
 /// What a run found: kept findings (errors first, at most `max_findings`), how many were left
 /// out, and how many of those are errors.
@@ -114,10 +121,18 @@ impl<'a> Ctx<'a> {
             self.omit(finding.severity);
             return;
         }
-        match finding.severity {
-            Severity::Error => self.kept_errors.push(finding),
-            Severity::Warning => self.kept_warnings.push(finding),
+        let kept = match finding.severity {
+            Severity::Error => &mut self.kept_errors,
+            Severity::Warning => &mut self.kept_warnings,
+        };
+        // A report usually has a few findings: grow one at a time up to SMALL_REPORT, so the
+        // buffer stays below glibc's large-request size (a large request makes malloc first
+        // consolidate every small chunk the findings' strings freed: that was a third of the
+        // time of validating a 2 KB body with five errors).
+        if kept.len() < SMALL_REPORT {
+            kept.reserve_exact(1);
         }
+        kept.push(finding);
     }
 
     /// Take in what another context (a passing branch, checked apart) found.
@@ -164,11 +179,13 @@ impl<'a> Ctx<'a> {
             return;
         }
         let base = &self.arena.node(node).pointer;
-        let schema = if keyword.is_empty() {
-            format!("#{base}")
-        } else {
-            format!("#{base}/{keyword}")
-        };
+        let mut schema = String::with_capacity(base.len() + keyword.len() + 2);
+        schema.push('#');
+        schema.push_str(base);
+        if !keyword.is_empty() {
+            schema.push('/');
+            schema.push_str(keyword);
+        }
         let (expected, actual, message) = describe();
         self.keep(Finding {
             kind,
@@ -801,27 +818,32 @@ impl CheckVisitor<'_, '_, '_, '_> {
         Ok(())
     }
 
-    fn object<'de, A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+    fn object<'de, E: Entries<'de>>(mut self, mut map: E) -> Result<(), E::Error> {
         let c = self.checks;
         let mut seen = Seen::new(c.properties.len());
+        // The likely next key, learnt from earlier objects of this schema (`Property::next`):
+        // the scanner tries its name first (`Entries::next_key`).
+        let mut guess = &c.first_key;
+        let mut hint = guess.load(Relaxed) as usize;
         let mut seen_elsewhere = vec![false; c.required_elsewhere.len()];
         let mut count: u64 = 0;
         // Keys that are not documented properties, to notice a repeated one (allocated only
         // when an object has such a key; documented ones are tracked by `seen`).
         let mut others: Option<FxHashSet<Cow<'de, [u8]>>> = None;
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some((key, documented)) = map.next_key(c, hint)? {
             count += 1;
             let child = self.path.child(Seg::Key(&key));
-            if let Some((i, p)) = c.property(&key) {
+            if let Some((i, p)) = documented.and_then(|i| c.properties.get(i).map(|p| (i, p))) {
                 if seen.get(i) {
                     self.duplicate_key(&child, &key, true);
                 }
                 seen.set(i);
-                map.next_value_seed(NodeSeed {
-                    ctx: self.ctx,
-                    node: p.node,
-                    path: &child,
-                })?;
+                if hint != i {
+                    guess.store(u32::try_from(i).unwrap_or(u32::MAX), Relaxed);
+                }
+                guess = &p.next;
+                hint = guess.load(Relaxed) as usize;
+                map.check_value(self.ctx, p.node, &child)?;
                 continue;
             }
             if others.as_ref().is_some_and(|o| o.contains(&*key)) {
@@ -836,13 +858,9 @@ impl CheckVisitor<'_, '_, '_, '_> {
                 *flag = true;
             }
             match c.additional {
-                Some(Additional::Schema(n)) => map.next_value_seed(NodeSeed {
-                    ctx: self.ctx,
-                    node: n,
-                    path: &child,
-                })?,
+                Some(Additional::Schema(n)) => map.check_value(self.ctx, n, &child)?,
                 Some(Additional::Forbidden) => {
-                    let value: Value = map.next_value()?;
+                    let value = map.buffer_value()?;
                     let actual = describe_value(&value, self.ctx.show_values);
                     let show = self.ctx.show_values;
                     self.ctx.push(
@@ -863,15 +881,13 @@ impl CheckVisitor<'_, '_, '_, '_> {
                         },
                     );
                 }
-                Some(Additional::Allowed) => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                Some(Additional::Allowed) => map.skip_value()?,
                 None => {
                     if self.ctx.warnings
                         && !c.properties.is_empty()
                         && !c.unmodelled.iter().any(|k| k.as_bytes() == &*key)
                     {
-                        let value: Value = map.next_value()?;
+                        let value = map.buffer_value()?;
                         let actual = describe_value(&value, self.ctx.show_values);
                         let show = self.ctx.show_values;
                         self.ctx.push(
@@ -892,7 +908,7 @@ impl CheckVisitor<'_, '_, '_, '_> {
                             },
                         );
                     } else {
-                        map.next_value::<IgnoredAny>()?;
+                        map.skip_value()?;
                     }
                 }
             }
@@ -995,24 +1011,19 @@ impl CheckVisitor<'_, '_, '_, '_> {
         );
     }
 
-    fn array<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn array<'de, E: Elements<'de>>(self, mut seq: E) -> Result<(), E::Error> {
         let c = self.checks;
         let mut i = 0usize;
         match c.items {
             Some(items) => loop {
                 let child = self.path.child(Seg::Index(i));
-                let seed = NodeSeed {
-                    ctx: self.ctx,
-                    node: items,
-                    path: &child,
-                };
-                if seq.next_element_seed(seed)?.is_none() {
+                if !seq.next_checked(self.ctx, items, &child)? {
                     break;
                 }
                 i += 1;
             },
             None => {
-                while seq.next_element::<IgnoredAny>()?.is_some() {
+                while seq.next_skipped()? {
                     i += 1;
                 }
             }
@@ -1037,6 +1048,9 @@ impl CheckVisitor<'_, '_, '_, '_> {
         n: u64,
         what: &str,
     ) {
+        if min.is_none() && max.is_none() {
+            return;
+        }
         for (keyword, bound, ok, cmp) in [
             (min_kw, min, n >= min.unwrap_or(0), "at least"),
             (max_kw, max, n <= max.unwrap_or(u64::MAX), "at most"),
@@ -1113,7 +1127,7 @@ impl<'de> Visitor<'de> for CheckVisitor<'_, '_, '_, '_> {
         if self.has_composition() {
             return self.composite(TypeSet::OBJECT, MapAccessDeserializer::new(map));
         }
-        self.object(map)
+        self.object(SerdeMap(map))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
@@ -1125,7 +1139,96 @@ impl<'de> Visitor<'de> for CheckVisitor<'_, '_, '_, '_> {
         if self.has_composition() {
             return self.composite(TypeSet::ARRAY, SeqAccessDeserializer::new(seq));
         }
-        self.array(seq)
+        self.array(SerdeSeq(seq))
+    }
+}
+
+/// The entries of an object being checked: from serde (`SerdeMap`, a `Value` or serde_json's
+/// parser) or from the fast scanner (`scan::ScanMap`). One copy of the object rules serves both.
+pub(crate) trait Entries<'de> {
+    type Error;
+    /// The next key and, when it is a documented property of `checks`, its index; `hint` is the
+    /// property most likely next (a source may try it first).
+    #[allow(clippy::type_complexity)]
+    fn next_key(
+        &mut self,
+        checks: &Checks,
+        hint: usize,
+    ) -> Result<Option<(Cow<'de, [u8]>, Option<usize>)>, Self::Error>;
+    /// Check the value of the current key against `node`.
+    fn check_value(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        node: NodeId,
+        path: &Path<'_>,
+    ) -> Result<(), Self::Error>;
+    /// The value of the current key, parsed (for a finding that shows it).
+    fn buffer_value(&mut self) -> Result<Value, Self::Error>;
+    /// Pass over the value of the current key.
+    fn skip_value(&mut self) -> Result<(), Self::Error>;
+}
+
+/// The elements of an array being checked (see [`Entries`]).
+pub(crate) trait Elements<'de> {
+    type Error;
+    /// Check the next element against `node`; false at the end of the array.
+    fn next_checked(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        node: NodeId,
+        path: &Path<'_>,
+    ) -> Result<bool, Self::Error>;
+    /// Pass over the next element; false at the end of the array.
+    fn next_skipped(&mut self) -> Result<bool, Self::Error>;
+}
+
+struct SerdeMap<A>(A);
+
+impl<'de, A: MapAccess<'de>> Entries<'de> for SerdeMap<A> {
+    type Error = A::Error;
+    fn next_key(
+        &mut self,
+        checks: &Checks,
+        _hint: usize,
+    ) -> Result<Option<(Cow<'de, [u8]>, Option<usize>)>, A::Error> {
+        Ok(self.0.next_key_seed(KeySeed)?.map(|key| {
+            let index = checks.property(&key).map(|(i, _)| i);
+            (key, index)
+        }))
+    }
+    fn check_value(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        node: NodeId,
+        path: &Path<'_>,
+    ) -> Result<(), A::Error> {
+        self.0.next_value_seed(NodeSeed { ctx, node, path })
+    }
+    fn buffer_value(&mut self) -> Result<Value, A::Error> {
+        self.0.next_value()
+    }
+    fn skip_value(&mut self) -> Result<(), A::Error> {
+        self.0.next_value::<IgnoredAny>().map(drop)
+    }
+}
+
+struct SerdeSeq<A>(A);
+
+impl<'de, A: SeqAccess<'de>> Elements<'de> for SerdeSeq<A> {
+    type Error = A::Error;
+    fn next_checked(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        node: NodeId,
+        path: &Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(self
+            .0
+            .next_element_seed(NodeSeed { ctx, node, path })?
+            .is_some())
+    }
+    fn next_skipped(&mut self) -> Result<bool, A::Error> {
+        Ok(self.0.next_element::<IgnoredAny>()?.is_some())
     }
 }
 
