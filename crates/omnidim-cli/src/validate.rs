@@ -1,14 +1,12 @@
 //! `omnidim validate`.
 
-use std::borrow::Cow;
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::output::{self, Baseline, Case, CaseOutcome, Format, Judge};
+use omnidim_validator::record::{ReplayLine, read_line};
 use omnidim_validator::{Options, Report, Validator};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::UsageError;
 
@@ -61,24 +59,6 @@ pub struct Args {
 /// 256 MiB: room for the largest bodies seen in practice, a bound on memory for broken input.
 const DEFAULT_MAX_LINE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// One NDJSON line, borrowed from the line's bytes: the body stays raw JSON text (no DOM, no
-/// copy) and goes to the validator's streaming entry point as it is.
-#[derive(Deserialize)]
-struct Recorded<'a> {
-    #[serde(borrow)]
-    operation: Cow<'a, str>,
-    #[serde(default = "default_status")]
-    status: u16,
-    #[serde(default, borrow)]
-    content_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    body: &'a RawValue,
-}
-
-fn default_status() -> u16 {
-    200
-}
-
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let spec = match &args.spec {
         Some(p) => {
@@ -111,26 +91,17 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let rec: Recorded<'_> = serde_json::from_slice(&line).map_err(|e| {
-                UsageError::Message(format!("{path}:{n}: not a recorded response ({{\"operation\", \"status\", \"body\"}}): {e}"))
-            })?;
-            let raw = rec.body.get();
-            // A string body is the raw text that was received (an HTML page, a cut body).
-            let text: Option<String> =
-                if raw.starts_with('"') {
-                    Some(serde_json::from_str(raw).map_err(|e| {
-                        UsageError::Message(format!("{path}:{n}: body string: {e}"))
-                    })?)
-                } else {
-                    None
-                };
-            let body = text.as_deref().unwrap_or(raw).as_bytes();
+            let rec = ReplayLine::parse(&line)
+                .map_err(|e| UsageError::Message(format!("{path}:{n}: {e}")))?;
+            let body = rec
+                .body_bytes()
+                .map_err(|e| UsageError::Message(format!("{path}:{n}: {e}")))?;
             let report = validator
                 .validate(
                     &rec.operation,
                     rec.status,
                     rec.content_type.as_deref(),
-                    body,
+                    &body,
                 )
                 .map_err(|e| UsageError::Message(format!("{path}:{n}: {e}")))?;
             total += 1;
@@ -236,30 +207,6 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Read the next line (without its `\n` or `\r\n`) into `line`; `false` at the end of input.
-/// Never holds more than `max` bytes of a line: a longer one is an error.
-fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>, max: u64) -> Result<bool, String> {
-    line.clear();
-    let read = reader
-        .take(max.saturating_add(1))
-        .read_until(b'\n', line)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if read == 0 {
-        return Ok(false);
-    }
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-    } else if read as u64 > max {
-        return Err(format!(
-            "line longer than {max} bytes (--max-line-bytes); not read further"
-        ));
-    }
-    Ok(true)
 }
 
 fn open(path: &str) -> Result<Box<dyn BufRead>, UsageError> {

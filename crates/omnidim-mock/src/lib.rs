@@ -91,6 +91,14 @@ pub struct MockOptions {
 /// connections or memory: without them a client could hold hundreds of connections open for
 /// good by sending half a request, or never reading its answer. Change them with
 /// `Limits { idle_timeout: ..., ..Limits::default() }`.
+///
+/// The request head has fixed limits besides these (hyper's HTTP/1.1 server, answered before the
+/// mock sees a request, then the connection is closed): a head over ~400 KiB (a 1 MB header or
+/// request line) or with more than 100 headers gets 431; a head that cannot be parsed (a
+/// malformed request line, a header without a colon, a control character in a header, two
+/// different `Content-Length`s) gets 400. A request target that is not UTF-8 gets 400, and
+/// `..` (raw or `%2e%2e`) is never resolved: such paths are not in the spec (404) or not a valid
+/// parameter (400).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// How long the mock waits for a complete request head (request line and headers), from the

@@ -33,6 +33,21 @@ impl Spec {
     }
 
     /// Parse spec text; `origin` names it in messages (a path, or e.g. `HEAD~1:openapi/omnidim.yaml`).
+    ///
+    /// Limits, each a [`SpecError::Yaml`] naming it (tried by the adversarial suite,
+    /// `tests/adversarial/spec_loader.rs`):
+    ///
+    /// - flow collections (`[`, `{`) nested deeper than 128: refused before parsing, in time
+    ///   linear in the text;
+    /// - block collections nested deeper than 128, and an alias inside its own anchor: "recursion
+    ///   limit exceeded" (the parser's limit);
+    /// - aliases expanding to more than 100 × the document's own events (a "billion laughs"
+    ///   bomb): "repetition limit exceeded";
+    /// - control characters (NUL, BEL, ...): "control characters are not allowed".
+    ///
+    /// No `$ref` is followed here, nor fetched anywhere in omnidim-rs: only local (`#/...`)
+    /// references resolve. There is no size limit: memory is about 10 × the text at its peak
+    /// (a 50 MB spec: ~470 MiB).
     pub fn from_yaml_str(text: &str, origin: &str) -> Result<Self, SpecError> {
         // Before the parser: libyaml's work per token grows with the flow depth, and the
         // parser's own limit applies only once the whole document is read (yaml_depth.rs).

@@ -25,8 +25,19 @@ pub(crate) struct TooDeep {
 
 /// `Err` at the first `[`/`{` nested deeper than [`MAX_FLOW_DEPTH`].
 pub(crate) fn check(text: &str) -> Result<(), TooDeep> {
+    // The scan stops at the first NUL byte. Its "end of input" tests read a NUL (`at` gives 0
+    // past the end), so a NUL inside the text looked like the end without being it and the scan
+    // stopped advancing: `a\0b` looped for good (found by the adversarial suite, issue #13). The
+    // parser refuses any document with a NUL ("control characters are not allowed"), so nothing
+    // it would accept goes unscanned.
+    let bytes = text.as_bytes();
+    let bytes = bytes
+        .iter()
+        .position(|&b| b == 0)
+        .and_then(|nul| bytes.get(..nul))
+        .unwrap_or(bytes);
     let mut s = Scanner {
-        b: text.as_bytes(),
+        b: bytes,
         i: 0,
         line: 1,
         line_start: 0,
@@ -464,5 +475,15 @@ mod tests {
         assert!(check(&text).is_err());
         let text = format!("a: x\nb: {}", nested(200).trim_start_matches("a: "));
         assert!(check(&text).is_err());
+    }
+
+    /// A NUL byte ends the scan (it looped for good inside a plain scalar); deep nesting before
+    /// it is still found.
+    #[test]
+    fn a_nul_byte_ends_the_scan() {
+        for text in ["a\0b", "a: x\0y\n", "\0", "- [a\0]", "'a\0'", "a: &x\0"] {
+            assert_eq!(check(text), Ok(()), "{text:?}");
+        }
+        assert!(check(&format!("{}\0", nested(200))).is_err());
     }
 }

@@ -15,8 +15,25 @@
 //! are masked by default: responses carry phone numbers.
 //!
 //! What decodes agrees with the client (serde_json into derived types): a lone UTF-16 surrogate
-//! escape anywhere in the body makes it invalid JSON, and a repeated key is reported with its
-//! pointer (an error for a documented property, on which the client's decoding fails).
+//! escape or a raw control character (U+0000 to U+001F) in any string, keys included, makes the
+//! body invalid JSON, and a repeated key is reported with its pointer (an error for a documented
+//! property, on which the client's decoding fails).
+//!
+//! # Limits
+//!
+//! What [`Validator::validate`] holds to, whatever the body (the adversarial suite,
+//! `tests/adversarial/validator.rs`, tries each):
+//!
+//! - **Nesting**: 128 levels of arrays and objects (serde_json's recursion limit, as in the
+//!   client); a deeper body is invalid JSON, found at level 128 without reading further.
+//! - **Numbers**: within `f64`; `1e400` or a 400-digit integer is invalid JSON ("number out of
+//!   range"). An integer of up to ~308 digits is a JSON Schema `integer` (it is one in `f64`)
+//!   even where the client's `i64` cannot hold it.
+//! - **Text**: UTF-8 (else invalid JSON naming the byte), no lone surrogates, no raw control
+//!   characters in strings.
+//! - **Memory**: the body is borrowed, never copied or parsed into a DOM: a 200 MB body is checked
+//!   with a peak RSS of the body plus less than 64 MiB. Findings are capped by
+//!   [`Options::max_findings`].
 //!
 //! Semantics are JSON Schema 2020-12 as written in `openapi/` (the 3.1 document, not the 3.0 form
 //! progenitor reads); a differential test proves the verdicts equal the `jsonschema` crate's.
@@ -399,6 +416,11 @@ impl Validator {
                 // decodes, as the client does, but not in keys read as bytes nor in values it skips:
                 // one scan for `\u` escapes makes the validator agree with the client everywhere.
                 let surrogate = lone_surrogate(bytes);
+                // Likewise a raw control character (U+0000 to U+001F) in a string: serde_json
+                // refuses it in every string it decodes, but reads keys as bytes without that
+                // check, so `{"\0a": 1}` passed here while the client failed on it (found by
+                // the adversarial suite, issue #13).
+                let control = control_in_string(bytes);
                 let mut de = serde_json::Deserializer::from_slice(bytes);
                 let parsed = seed.deserialize(&mut de).and_then(|()| de.end());
                 let schema = || format!("#{}", self.inner.arena.node(*node).pointer);
@@ -414,6 +436,19 @@ impl Validator {
                          surrogate, no character (serde_json, and so the client, rejects it)"
                     ),
                 };
+                let control_finding = |at: usize| Finding {
+                    kind: FindingKind::InvalidJson,
+                    severity: Severity::Error,
+                    instance: String::new(),
+                    schema: schema(),
+                    expected: "a JSON document (control characters escaped in strings)".into(),
+                    actual: describe_prefix(bytes),
+                    message: format!(
+                        "the body is not valid JSON at byte {at}: control character \\u{:04x} in \
+                         a string (serde_json, and so the client, rejects it)",
+                        bytes.get(at).copied().unwrap_or_default()
+                    ),
+                };
                 if let Err(e) = parsed {
                     // At the end of a truncated body serde_json points at the last byte it read;
                     // the problem is what is missing after it.
@@ -424,6 +459,10 @@ impl Validator {
                     };
                     if let Some((at, unit)) = surrogate.filter(|(at, _)| *at < offset) {
                         report.findings = vec![surrogate_finding(at, unit)];
+                        return Ok(report);
+                    }
+                    if let Some(at) = control.filter(|at| *at < offset) {
+                        report.findings = vec![control_finding(at)];
                         return Ok(report);
                     }
                     report.findings = vec![Finding {
@@ -437,9 +476,16 @@ impl Validator {
                     }];
                     return Ok(report);
                 }
-                if let Some((at, unit)) = surrogate {
-                    report.findings = vec![surrogate_finding(at, unit)];
-                    return Ok(report);
+                match (surrogate, control) {
+                    (Some((at, unit)), c) if c.is_none_or(|c| at < c) => {
+                        report.findings = vec![surrogate_finding(at, unit)];
+                        return Ok(report);
+                    }
+                    (_, Some(at)) => {
+                        report.findings = vec![control_finding(at)];
+                        return Ok(report);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -549,6 +595,33 @@ fn lone_surrogate(bytes: &[u8]) -> Option<(usize, u16)> {
     None
 }
 
+/// The byte offset of the first raw control character (U+0000 to U+001F, unescaped) inside a
+/// JSON string, if any. From an opening quote to its closing one, escapes stepped over (`\\"` is
+/// text); outside strings a control character is a syntax error the parser reports itself.
+fn control_in_string(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        // Outside a string: the next one opens at the next quote.
+        let open = from + memchr::memchr(b'"', bytes.get(from..)?)?;
+        let mut at = open + 1;
+        loop {
+            let rest = bytes.get(at..)?;
+            let stop = memchr::memchr2(b'"', b'\\', rest);
+            let segment = rest.get(..stop.unwrap_or(rest.len()))?;
+            if let Some(c) = segment.iter().position(|&b| b < 0x20) {
+                return Some(at + c);
+            }
+            let stop = at + stop?;
+            if bytes.get(stop) == Some(&b'\\') {
+                at = stop + 2;
+            } else {
+                from = stop + 1;
+                break;
+            }
+        }
+    }
+}
+
 fn describe_prefix(bytes: &[u8]) -> String {
     let text =
         String::from_utf8_lossy(bytes.get(..bytes.len().min(16)).unwrap_or_default()).into_owned();
@@ -652,6 +725,16 @@ mod tests {
         assert_eq!(lone_surrogate(br#"["\\ud800"]"#), None);
         assert_eq!(lone_surrogate(br#"["\\\ud800"]"#), Some((4, 0xD800)));
         assert_eq!(lone_surrogate(br#"["\u00e9\n\"", "\u"]"#), None);
+    }
+
+    #[test]
+    fn control_characters_in_strings_are_found_and_escapes_and_whitespace_are_not() {
+        assert_eq!(control_in_string(b"{\"\0a\":1}"), Some(2));
+        assert_eq!(control_in_string(b"[\"a\", \"b\tc\"]"), Some(8));
+        assert_eq!(control_in_string(b"{\"a\\\"\x01\":1}"), Some(5));
+        assert_eq!(control_in_string(b"{\n\t\"a\": \"\\n\\u0000\"\r\n}"), None);
+        assert_eq!(control_in_string(b"[\"\\\\\", \"x\"]"), None);
+        assert_eq!(control_in_string(b"[\"unterminated"), None);
     }
 
     /// A spec of `n` operations, each with its own response schema that refers to a shared one.

@@ -5,9 +5,17 @@
 //! Nothing secret is ever written: only the headers of [`RECORDED_HEADERS`] are kept (never
 //! `Authorization` or cookies), credentials in bodies are redacted and personal values masked
 //! ([`crate::mask_json`]) unless values are shown (credentials even then).
+//!
+//! Reading a stream back is [`read_line`] (a line at a time, never more than a stated number of
+//! bytes of one) and [`ReplayLine::parse`] (the body kept as raw JSON text, no DOM, no copy),
+//! each failing with a [`LineError`] that says what was wrong.
+
+use std::borrow::Cow;
+use std::io::{BufRead, Read};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Response headers worth keeping: what a replay needs (`content-type`) and what explains an
 /// answer (rate limits, retry delays, request ids, deprecation notices). No others are written.
@@ -99,6 +107,95 @@ impl Recorded {
     /// The NDJSON line (without its newline).
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Why a line of a recorded stream could not be read or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    /// The line is longer than the limit given to [`read_line`]; nothing past the limit was read.
+    #[error("line longer than {max} bytes (--max-line-bytes); not read further")]
+    TooLong {
+        /// The limit, in bytes.
+        max: u64,
+    },
+    /// The input could not be read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// The line is not a recorded response (not JSON, not UTF-8, a field missing or mistyped).
+    #[error("not a recorded response ({{\"operation\", \"status\", \"body\"}}): {0}")]
+    NotRecorded(#[source] serde_json::Error),
+    /// The body is a JSON string that does not decode (e.g. a lone surrogate escape).
+    #[error("body string: {0}")]
+    BodyString(#[source] serde_json::Error),
+}
+
+/// Read the next line (without its `\n` or `\r\n`) into `line`; `false` at the end of input.
+///
+/// Never holds more than `max` bytes of a line plus two (to see a line end of `\r\n` after a
+/// line of exactly `max` bytes): a longer line is [`LineError::TooLong`], and the reader is left
+/// inside it. The limit counts the line without its line end, whichever it is (a line of `max`
+/// bytes ended by `\r\n` was refused before: the `\r` counted). `line` is cleared first, so its
+/// capacity follows the longest line read.
+pub fn read_line(
+    reader: &mut dyn BufRead,
+    line: &mut Vec<u8>,
+    max: u64,
+) -> Result<bool, LineError> {
+    line.clear();
+    let read = reader.take(max.saturating_add(2)).read_until(b'\n', line)?;
+    if read == 0 {
+        return Ok(false);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    }
+    if line.len() as u64 > max {
+        return Err(LineError::TooLong { max });
+    }
+    Ok(true)
+}
+
+/// One line of a recorded stream, borrowed from the line's bytes: the body stays raw JSON text
+/// and goes to [`crate::Validator::validate`] as it is.
+#[derive(Debug, Deserialize)]
+pub struct ReplayLine<'a> {
+    /// The operationId.
+    #[serde(borrow)]
+    pub operation: Cow<'a, str>,
+    /// HTTP status (200 when absent).
+    #[serde(default = "default_status")]
+    pub status: u16,
+    /// The `Content-Type` header, if recorded.
+    #[serde(default, borrow)]
+    pub content_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    body: &'a RawValue,
+}
+
+fn default_status() -> u16 {
+    200
+}
+
+impl<'a> ReplayLine<'a> {
+    /// Parse one line (as returned by [`read_line`]).
+    pub fn parse(line: &'a [u8]) -> Result<Self, LineError> {
+        serde_json::from_slice(line).map_err(LineError::NotRecorded)
+    }
+
+    /// The body's bytes as the validator takes them: a JSON body as its text, borrowed; a string
+    /// body (the raw text that was received: an HTML page, a cut body) decoded.
+    pub fn body_bytes(&self) -> Result<Cow<'a, [u8]>, LineError> {
+        let raw: &'a str = self.body.get();
+        if raw.starts_with('"') {
+            let text: String = serde_json::from_str(raw).map_err(LineError::BodyString)?;
+            Ok(Cow::Owned(text.into_bytes()))
+        } else {
+            Ok(Cow::Borrowed(raw.as_bytes()))
+        }
     }
 }
 
