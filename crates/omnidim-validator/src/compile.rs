@@ -197,6 +197,10 @@ pub(crate) struct Checks {
     pub streams_array: bool,
     /// The scanner's guess for the first key of an object (see [`Property::next`]).
     pub first_key: AtomicU32,
+    /// `types` described (`integer or null`) and the message of a type error, made once: a
+    /// finding costs allocations, not formatting.
+    pub type_expected: Box<str>,
+    pub type_message: Box<str>,
 }
 
 impl Checks {
@@ -328,6 +332,8 @@ impl Arena {
             if let NodeKind::Checks(c) = &mut node.kind {
                 let composition = !c.one_of.is_empty() || !c.any_of.is_empty();
                 c.fast_scalars = fast;
+                c.type_expected = c.types.map(TypeSet::describe).unwrap_or_default().into();
+                c.type_message = format!("wrong type: the spec says {}", c.type_expected).into();
                 c.streams_object =
                     !composition && c.types.is_none_or(|t| t.may_allow(TypeSet::OBJECT));
                 c.streams_array =

@@ -68,11 +68,19 @@ pub(crate) fn describe_scalar(s: Scalar<'_>, show: bool) -> String {
         Scalar::U64(v) if show => format!("integer {v}"),
         Scalar::F64(v) if show && v.fract() == 0.0 && v.is_finite() => format!("number {v:.1}"),
         Scalar::F64(v) if show => format!("number {v}"),
-        Scalar::I64(v) => masked_number("integer", &v.to_string()),
-        Scalar::U64(v) => masked_number("integer", &v.to_string()),
+        Scalar::I64(v) => masked_integer(v < 0, v.unsigned_abs()),
+        Scalar::U64(v) => masked_integer(false, v),
         Scalar::F64(v) => masked_number("number", &v.to_string()),
         Scalar::Str(text) => describe_string(text, show),
     }
+}
+
+/// [`masked_number`] of an integer, without printing it first.
+fn masked_integer(negative: bool, magnitude: u64) -> String {
+    let digits = magnitude.checked_ilog10().map_or(1, |d| d + 1);
+    let sign = if negative { "negative, " } else { "" };
+    let unit = if digits == 1 { "digit" } else { "digits" };
+    format!("integer ({sign}{digits} {unit})")
 }
 
 /// `integer (11 digits)`, `number (negative, 3 digits)`: the size of a number without its digits.
@@ -138,7 +146,11 @@ fn describe_string(text: &str, show: bool) -> String {
     if chars <= 2 {
         return format!("string ({chars} chars)");
     }
-    let head: String = text.chars().take(2).collect();
+    let head = text
+        .char_indices()
+        .nth(2)
+        .and_then(|(at, _)| text.get(..at))
+        .unwrap_or(text);
     format!("string {head:?}… ({chars} chars)")
 }
 
@@ -301,6 +313,33 @@ fn mask_in(value: &Value, show: bool, personal: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_masked_as_their_printed_digits() {
+        for v in [
+            0i64,
+            7,
+            9,
+            10,
+            99,
+            100,
+            -1,
+            -10,
+            15551234567,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(
+                masked_integer(v < 0, v.unsigned_abs()),
+                masked_number("integer", &v.to_string()),
+                "{v}"
+            );
+        }
+        assert_eq!(
+            masked_integer(false, u64::MAX),
+            masked_number("integer", &u64::MAX.to_string())
+        );
+    }
 
     #[test]
     fn strings_are_masked_unless_shown() {
