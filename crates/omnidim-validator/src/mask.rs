@@ -75,12 +75,38 @@ pub(crate) fn describe_scalar(s: Scalar<'_>, show: bool) -> String {
     }
 }
 
+/// Append `n` in decimal (findings are built per error: no formatting machinery).
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut rest = n;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
 /// [`masked_number`] of an integer, without printing it first.
 fn masked_integer(negative: bool, magnitude: u64) -> String {
     let digits = magnitude.checked_ilog10().map_or(1, |d| d + 1);
-    let sign = if negative { "negative, " } else { "" };
-    let unit = if digits == 1 { "digit" } else { "digits" };
-    format!("integer ({sign}{digits} {unit})")
+    let mut out = String::with_capacity(32);
+    out.push_str(if negative {
+        "integer (negative, "
+    } else {
+        "integer ("
+    });
+    push_decimal(&mut out, u64::from(digits));
+    out.push_str(if digits == 1 { " digit)" } else { " digits)" });
+    out
 }
 
 /// `integer (11 digits)`, `number (negative, 3 digits)`: the size of a number without its digits.
@@ -143,15 +169,30 @@ fn describe_string(text: &str, show: bool) -> String {
         let more = if chars > 80 { "…" } else { "" };
         return format!("string {:?}{more}", shown);
     }
+    let mut out = String::with_capacity(32);
     if chars <= 2 {
-        return format!("string ({chars} chars)");
+        out.push_str("string (");
+    } else {
+        let head = text
+            .char_indices()
+            .nth(2)
+            .and_then(|(at, _)| text.get(..at))
+            .unwrap_or(text);
+        // `{head:?}`, written directly when Debug would print it as is.
+        if head
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\' || b == b' ')
+        {
+            out.push_str("string \"");
+            out.push_str(head);
+            out.push_str("\"… (");
+        } else {
+            out.push_str(&format!("string {head:?}… ("));
+        }
     }
-    let head = text
-        .char_indices()
-        .nth(2)
-        .and_then(|(at, _)| text.get(..at))
-        .unwrap_or(text);
-    format!("string {head:?}… ({chars} chars)")
+    push_decimal(&mut out, chars as u64);
+    out.push_str(" chars)");
+    out
 }
 
 /// Describe any JSON value (composites by kind and size).
@@ -313,6 +354,34 @@ fn mask_in(value: &Value, show: bool, personal: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_described_as_debug_prints_their_head() {
+        for text in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "+15551234567",
+            "a\"bc",
+            "\\xyz",
+            "a'b",
+            "\u{e9}t\u{e9}",
+            "\n\tz",
+            "a bc",
+            " ab",
+            "\u{301}ab",
+        ] {
+            let chars = text.chars().count();
+            let head: String = text.chars().take(2).collect();
+            let expected = if chars <= 2 {
+                format!("string ({chars} chars)")
+            } else {
+                format!("string {head:?}… ({chars} chars)")
+            };
+            assert_eq!(describe_string(text, false), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn integers_are_masked_as_their_printed_digits() {

@@ -249,32 +249,17 @@ impl<'a> Path<'a> {
         out.push('/');
         match seg {
             Seg::Key(k) => {
-                let key = String::from_utf8_lossy(k);
+                let key = match std::str::from_utf8(k) {
+                    Ok(key) => Cow::Borrowed(key),
+                    Err(_) => String::from_utf8_lossy(k),
+                };
                 if !show && crate::mask::key_looks_personal(&key) {
                     out.push_str(&show_key(&key, false));
                 } else {
                     omnidim_spec::pointer::escape_into(out, &key);
                 }
             }
-            Seg::Index(i) => {
-                // Digits without the formatting machinery (this runs once per segment).
-                let mut digits = [0u8; 20];
-                let mut n = i;
-                let mut at = digits.len();
-                loop {
-                    at -= 1;
-                    if let Some(d) = digits.get_mut(at) {
-                        *d = b'0' + (n % 10) as u8;
-                    }
-                    n /= 10;
-                    if n == 0 || at == 0 {
-                        break;
-                    }
-                }
-                for &d in digits.get(at..).unwrap_or_default() {
-                    out.push(char::from(d));
-                }
-            }
+            Seg::Index(i) => crate::mask::push_decimal(out, i as u64),
         }
     }
 }
