@@ -201,6 +201,10 @@ pub(crate) struct Checks {
     /// finding costs allocations, not formatting.
     pub type_expected: Box<str>,
     pub type_message: Box<str>,
+    /// The `oneOf` and `anyOf` alternatives as findings name them (`integer | null`, or `3
+    /// alternatives`), made once.
+    pub one_of_alternatives: Box<str>,
+    pub any_of_alternatives: Box<str>,
 }
 
 impl Checks {
@@ -328,8 +332,21 @@ impl Arena {
             }
         }
         let fast: Vec<u8> = self.nodes.iter().map(|n| self.fast_scalars(n)).collect();
-        for (node, fast) in self.nodes.iter_mut().zip(fast) {
+        let alternatives: Vec<(Box<str>, Box<str>)> = self
+            .nodes
+            .iter()
+            .map(|n| match &n.kind {
+                NodeKind::Checks(c) => (
+                    self.alternatives(&c.one_of).into(),
+                    self.alternatives(&c.any_of).into(),
+                ),
+                _ => Default::default(),
+            })
+            .collect();
+        for ((node, fast), (one_of, any_of)) in self.nodes.iter_mut().zip(fast).zip(alternatives) {
             if let NodeKind::Checks(c) = &mut node.kind {
+                c.one_of_alternatives = one_of;
+                c.any_of_alternatives = any_of;
                 let composition = !c.one_of.is_empty() || !c.any_of.is_empty();
                 c.fast_scalars = fast;
                 c.type_expected = c.types.map(TypeSet::describe).unwrap_or_default().into();
@@ -339,6 +356,21 @@ impl Arena {
                 c.streams_array =
                     !composition && c.types.is_none_or(|t| t.may_allow(TypeSet::ARRAY));
             }
+        }
+    }
+
+    /// `integer | null`, when every branch is a bare `type`; else `N alternatives`.
+    fn alternatives(&self, branches: &[NodeId]) -> String {
+        let types: Option<Vec<String>> = branches
+            .iter()
+            .map(|&b| match &self.node(self.resolve(b)).kind {
+                NodeKind::Checks(c) if c.is_type_only() => c.types.map(TypeSet::describe),
+                _ => None,
+            })
+            .collect();
+        match types {
+            Some(t) => t.join(" | "),
+            None => format!("{} alternatives", branches.len()),
         }
     }
 

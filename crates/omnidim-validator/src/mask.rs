@@ -117,8 +117,13 @@ fn masked_number(kind: &str, text: &str) -> String {
     } else {
         ""
     };
-    let unit = if digits == 1 { "digit" } else { "digits" };
-    format!("{kind} ({sign}{digits} {unit})")
+    let mut out = String::with_capacity(32);
+    out.push_str(kind);
+    out.push_str(" (");
+    out.push_str(sign);
+    push_decimal(&mut out, digits as u64);
+    out.push_str(if digits == 1 { " digit)" } else { " digits)" });
+    out
 }
 
 /// Whether an object key looks like data (an e-mail address, a phone number, a long number) rather

@@ -670,27 +670,6 @@ impl CheckVisitor<'_, '_, '_, '_> {
         }
     }
 
-    /// `integer | null`, when every branch is a bare `type`; else `N alternatives`.
-    fn alternatives(&self, keyword: &str) -> String {
-        let arena = self.ctx.arena;
-        let branches = if keyword == "oneOf" {
-            &self.checks.one_of
-        } else {
-            &self.checks.any_of
-        };
-        let types: Option<Vec<String>> = branches
-            .iter()
-            .map(|&b| match &arena.node(arena.resolve(b)).kind {
-                NodeKind::Checks(c) if c.is_type_only() => c.types.map(TypeSet::describe),
-                _ => None,
-            })
-            .collect();
-        match types {
-            Some(t) => t.join(" | "),
-            None => format!("{} alternatives", branches.len()),
-        }
-    }
-
     fn composition_error(
         &mut self,
         keyword: &str,
@@ -703,22 +682,34 @@ impl CheckVisitor<'_, '_, '_, '_> {
             return;
         }
         let actual = actual();
-        let alternatives = self.alternatives(keyword);
-        let (expected, message) = if keyword == "oneOf" {
-            (
-                format!("exactly one of {alternatives}"),
-                if passing == 0 {
-                    format!("{actual} matches none of the {branches} oneOf alternatives")
-                } else {
-                    format!("{actual} matches {passing} of the oneOf alternatives, not exactly one")
-                },
-            )
+        let one_of = keyword == "oneOf";
+        let alternatives = if one_of {
+            &self.checks.one_of_alternatives
         } else {
-            (
-                format!("at least one of {alternatives}"),
-                format!("{actual} matches none of the {branches} anyOf alternatives"),
-            )
+            &self.checks.any_of_alternatives
         };
+        let mut expected = String::with_capacity(alternatives.len() + 16);
+        expected.push_str(if one_of {
+            "exactly one of "
+        } else {
+            "at least one of "
+        });
+        expected.push_str(alternatives);
+        let mut message = String::with_capacity(actual.len() + 48);
+        message.push_str(&actual);
+        if one_of && passing > 0 {
+            message.push_str(" matches ");
+            crate::mask::push_decimal(&mut message, passing as u64);
+            message.push_str(" of the oneOf alternatives, not exactly one");
+        } else {
+            message.push_str(" matches none of the ");
+            crate::mask::push_decimal(&mut message, branches as u64);
+            message.push_str(if one_of {
+                " oneOf alternatives"
+            } else {
+                " anyOf alternatives"
+            });
+        }
         self.ctx.push(
             FindingKind::Composition,
             Severity::Error,

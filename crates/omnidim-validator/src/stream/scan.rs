@@ -174,6 +174,11 @@ impl<'de> Scanner<'de> {
                     _ => TypeSet::NUMBER,
                 };
                 if checks.fast_scalars & kind != 0 {
+                    if kind == TypeSet::STRING {
+                        let (end, _) = self.string_end(self.pos + 1)?;
+                        self.pos = end + 1;
+                        return Ok(());
+                    }
                     return self.skip();
                 }
                 let mut visitor = CheckVisitor {
