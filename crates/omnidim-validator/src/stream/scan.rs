@@ -407,51 +407,26 @@ impl<'de> Scanner<'de> {
             }
             b'{' => {
                 self.enter()?;
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        if self.peek() != Some(b'"') {
-                            return Err(Bail);
-                        }
-                        let (end, _) = self.string_end(self.pos + 1)?;
-                        self.pos = end + 1;
-                        self.expect(b':')?;
-                        self.skip()?;
-                        self.ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            Some(b'}') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return Err(Bail),
-                        }
+                let mut first = true;
+                while self.more(first, b'}')? {
+                    first = false;
+                    if self.peek() != Some(b'"') {
+                        return Err(Bail);
                     }
+                    let (end, _) = self.string_end(self.pos + 1)?;
+                    self.pos = end + 1;
+                    self.expect(b':')?;
+                    self.skip()?;
                 }
                 self.depth -= 1;
                 Ok(())
             }
             b'[' => {
                 self.enter()?;
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.skip()?;
-                        self.ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            Some(b']') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return Err(Bail),
-                        }
-                    }
+                let mut first = true;
+                while self.more(first, b']')? {
+                    first = false;
+                    self.skip()?;
                 }
                 self.depth -= 1;
                 Ok(())
@@ -460,6 +435,27 @@ impl<'de> Scanner<'de> {
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
             _ => self.skip_number(),
+        }
+    }
+
+    /// Inside an object or array (`close` is its `}` or `]`), before its first entry (`first`)
+    /// or after one: whether another entry follows (its `,` consumed, at its first byte), or the
+    /// container ends (`close` consumed). One place for the separators of every container.
+    #[inline]
+    fn more(&mut self, first: bool, close: u8) -> Result<bool, Bail> {
+        self.ws();
+        match self.peek() {
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                self.ws();
+                Ok(true)
+            }
+            Some(_) if first => Ok(true),
+            _ => Err(Bail),
         }
     }
 
@@ -517,18 +513,8 @@ impl<'de> Entries<'de> for ScanMap<'_, 'de> {
         hint: usize,
     ) -> Result<Option<(Cow<'de, [u8]>, Option<usize>)>, Bail> {
         let sc = &mut *self.scanner;
-        sc.ws();
-        match sc.peek() {
-            Some(b'}') => {
-                sc.pos += 1;
-                return Ok(None);
-            }
-            Some(b',') if !self.first => {
-                sc.pos += 1;
-                sc.ws();
-            }
-            Some(b'"') if self.first => {}
-            _ => return Err(Bail),
+        if !sc.more(self.first, b'}')? {
+            return Ok(None);
         }
         self.first = false;
         if sc.peek() != Some(b'"') {
@@ -589,23 +575,9 @@ struct ScanSeq<'s, 'de> {
 impl ScanSeq<'_, '_> {
     /// Whether another element follows (its separator consumed).
     fn more(&mut self) -> Result<bool, Bail> {
-        let sc = &mut *self.scanner;
-        sc.ws();
-        match sc.peek() {
-            Some(b']') => {
-                sc.pos += 1;
-                Ok(false)
-            }
-            Some(b',') if !self.first => {
-                sc.pos += 1;
-                Ok(true)
-            }
-            Some(_) if self.first => {
-                self.first = false;
-                Ok(true)
-            }
-            _ => Err(Bail),
-        }
+        let more = self.scanner.more(self.first, b']')?;
+        self.first = false;
+        Ok(more)
     }
 }
 
